@@ -1,0 +1,7 @@
+"""The asyncio layer shared by the aioweb client and server."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ("__version__",)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aioweb.websocket import _implementation, apply_mask
+
+
+def reference_mask(data: bytes, mask: bytes) -> bytes:
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 4096, 65537])
+def test_mask_matches_reference(mask_impl: ModuleType, size: int) -> None:
+    payload = bytes(range(256)) * (size // 256 + 1)
+    data = bytearray(payload[:size])
+    mask_impl.apply_mask(data, b"\x01\x7f\x80\xff")
+    assert bytes(data) == reference_mask(payload[:size], b"\x01\x7f\x80\xff")
+
+
+def test_mask_is_its_own_inverse(mask_impl: ModuleType) -> None:
+    data = bytearray(b"Hello, WebSocket!" * 100)
+    mask_impl.apply_mask(data, b"abcd")
+    assert bytes(data) != b"Hello, WebSocket!" * 100
+    mask_impl.apply_mask(data, b"abcd")
+    assert bytes(data) == b"Hello, WebSocket!" * 100
+
+
+def test_mask_works_on_memoryview_slice(mask_impl: ModuleType) -> None:
+    data = bytearray(b"xxpayloadyy")
+    mask_impl.apply_mask(memoryview(data)[2:9], b"\x00\x00\x00\x20")
+    assert bytes(data) == b"xxpayLoadyy"
+
+
+@pytest.mark.parametrize("mask", [b"", b"abc", b"abcde"])
+def test_mask_rejects_bad_key(mask_impl: ModuleType, mask: bytes) -> None:
+    with pytest.raises(ValueError, match="4 bytes"):
+        mask_impl.apply_mask(bytearray(b"data"), mask)
+
+
+def test_mask_rejects_read_only_buffer(mask_impl: ModuleType) -> None:
+    with pytest.raises((TypeError, BufferError)):
+        mask_impl.apply_mask(b"read-only", b"abcd")  # type: ignore[arg-type]
+
+
+@given(st.binary(max_size=300), st.binary(min_size=4, max_size=4))
+def test_twins_agree(data: bytes, mask: bytes) -> None:
+    from aioweb.websocket import _mask
+
+    pure = bytearray(data)
+    _mask.apply_mask(pure, mask)
+    chosen = bytearray(data)
+    apply_mask(chosen, mask)
+    assert pure == chosen == reference_mask(data, mask)
+
+
+def test_compiled_twin_loaded_when_required() -> None:
+    """Fails when the build should have compiled the extension and did not."""
+    if not os.environ.get("AIOWEB_REQUIRE_EXTENSIONS"):
+        pytest.skip("AIOWEB_REQUIRE_EXTENSIONS is not set for this run")
+    assert _implementation.COMPILED, "the compiled _cmask extension was not loaded"
+
+
+def test_no_extensions_forces_pure_twin() -> None:
+    if not _implementation.NO_EXTENSIONS:
+        pytest.skip("AIOWEB_NO_EXTENSIONS is not set for this run")
+    assert not _implementation.COMPILED

@@ -1,0 +1,153 @@
+"""The dependency rules of DESIGN.md hold, and the checks would catch a break."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import depcheck  # noqa: E402
+import isolation  # noqa: E402
+
+
+def test_repository_follows_the_rules() -> None:
+    assert depcheck.check_repository(ROOT) == []
+
+
+def write(src: Path, module: str, text: str) -> None:
+    path = src.joinpath(*module.split(".")).with_suffix(".py")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("module", "text", "expected"),
+    [
+        ("aioweb.client.session", "import aioweb.web\n", "must not import aioweb.web"),
+        ("aioweb.client.session", "from aioweb import web\n", "aioweb.web"),
+        (
+            "aioweb.client.session",
+            "def lazy():\n    from aioweb.web import Application\n",
+            "aioweb.web",
+        ),
+        ("aioweb.web.app", "from aioweb.client import ClientSession\n", "client"),
+        ("aioweb.web.app", "from ..client import x\n", "aioweb.client"),
+        ("aioweb.protocol.streams", "import aioweb.web.app\n", "aioweb.web"),
+        ("aioweb.websocket.frames", "import multidict\n", "standard library"),
+        ("aioweb.websocket.__init__", "from aioweb import protocol\n", "standard"),
+        ("aioweb.parser.parser", "import asyncio\n", "asyncio"),
+        ("aioweb.parser.parser", "from asyncio import Protocol\n", "asyncio"),
+        ("aioweb.parser.parser", "import aioweb.protocol\n", "aioweb"),
+    ],
+)
+def test_scanner_catches_a_broken_rule(
+    tmp_path: Path, module: str, text: str, expected: str
+) -> None:
+    write(tmp_path, module, text)
+    problems = depcheck.check_tree(tmp_path)
+    assert problems, f"{module}: {text!r} was not caught"
+    assert expected in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("module", "text"),
+    [
+        ("aioweb.websocket.frames", "import zlib\nfrom . import masks\n"),
+        ("aioweb.websocket.__init__", "from .frames import Frame\n"),
+        ("aioweb.parser.parser", "from multidict import CIMultiDict\n"),
+        ("aioweb.client.session", "from aioweb.protocol import StreamReader\n"),
+        ("aioweb.web.app", "from ..protocol import hdrs\n"),
+    ],
+)
+def test_scanner_accepts_allowed_imports(tmp_path: Path, module: str, text: str) -> None:
+    write(tmp_path, module, text)
+    assert depcheck.check_tree(tmp_path) == []
+
+
+def test_scanner_reads_cython_imports(tmp_path: Path) -> None:
+    path = tmp_path / "aioweb" / "parser" / "_cparser.pyx"
+    path.parent.mkdir(parents=True)
+    path.write_text("from libc.string cimport memchr\nimport asyncio\n")
+    assert any("asyncio" in p for p in depcheck.check_tree(tmp_path))
+
+
+def clean_report(**changes: object) -> dict[str, object]:
+    report: dict[str, object] = {
+        "loaded": ["aioweb.websocket", "zlib"],
+        "failures": [],
+        "importable": [],
+        "distributions": ["aioweb-websockets-core", "pip"],
+        "stdlib": sorted(sys.stdlib_module_names),
+    }
+    report.update(changes)
+    return report
+
+
+def test_isolation_judge_passes_a_clean_report() -> None:
+    assert isolation.judge("aioweb-websockets-core", "aioweb.websocket", clean_report()) == []
+
+
+@pytest.mark.parametrize(
+    ("distribution", "module", "changes", "expected"),
+    [
+        (
+            "aioweb-websockets-core",
+            "aioweb.websocket",
+            {"loaded": ["aioweb.websocket", "multidict", "multidict._abc"]},
+            "non-stdlib ['multidict']",
+        ),
+        (
+            "aioweb-websockets-core",
+            "aioweb.websocket",
+            {"distributions": ["aioweb-websockets-core", "pip", "typing-extensions"]},
+            "installed ['typing-extensions']",
+        ),
+        (
+            "aioweb-httpclient",
+            "aioweb.client",
+            {"distributions": ["aioweb-httpclient", "aioweb-httpserver"]},
+            "installed aioweb-httpserver",
+        ),
+        (
+            "aioweb-httpclient",
+            "aioweb.client",
+            {"importable": ["aioweb.web"]},
+            "can import aioweb.web",
+        ),
+        (
+            "aioweb-httpserver",
+            "aioweb.web",
+            {"loaded": ["aioweb.web", "aioweb.client", "aioweb.client.session"]},
+            "loads aioweb.client",
+        ),
+        (
+            "aioweb-httpcore-parser",
+            "aioweb.parser",
+            {"loaded": ["aioweb.parser", "asyncio", "asyncio.events"]},
+            "loads asyncio",
+        ),
+        (
+            "aioweb-protocol",
+            "aioweb.protocol",
+            {"failures": ["aioweb.protocol.x: ImportError()"]},
+            "import failed",
+        ),
+    ],
+)
+def test_isolation_judge_catches_a_broken_rule(
+    distribution: str, module: str, changes: dict[str, object], expected: str
+) -> None:
+    problems = isolation.judge(distribution, module, clean_report(**changes))
+    assert any(expected in p for p in problems), problems
+
+
+def test_isolation_probe_reports_what_an_import_loads() -> None:
+    assert "xmlrpc" not in sys.modules
+    report = isolation.probe("xmlrpc", ["aioweb.web"])
+    assert "xmlrpc.client" in report["loaded"]
+    assert report["failures"] == []
+    assert "aioweb.web" not in report["importable"]
