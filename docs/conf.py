@@ -4,7 +4,7 @@ from __future__ import annotations
 
 project = "aioweb"
 author = "The aioweb developers"
-copyright = "2026, The aioweb developers"  # noqa: A001
+copyright = "2026, The aioweb developers"
 
 extensions = [
     "sphinx.ext.autodoc",

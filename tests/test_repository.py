@@ -117,7 +117,9 @@ def test_testkit_registers_its_pytest_plugin() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
-    match = re.search(r"<!-- test-command -->\s*```(?:sh|console)?\n(.+?)\n```", readme, re.S)
+    match = re.search(
+        r"<!-- test-command -->\s*```(?:sh|console)?\n(.+?)\n```", readme, re.S
+    )
     assert match, "README marks its test command"
     command = match.group(1).strip()
     ci = [
