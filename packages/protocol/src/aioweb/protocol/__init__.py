@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from . import hdrs
 from .exceptions import (
     AiowebError,
     ContentLengthError,
@@ -36,5 +37,6 @@ __all__ = (
     # streams, base protocol, writer
     # payloads, multipart, codings
     # headers, versions, auth, etag, cookies
+    "hdrs",
     # WebSocket glue
 )
