@@ -96,6 +96,12 @@ def test_isolation_judge_passes_a_clean_report() -> None:
     )
 
 
+def test_isolation_judge_allows_cython_runtime_modules() -> None:
+    loaded = ["aioweb.websocket", "cython_runtime", "_cython_3_1_0"]
+    report = clean_report(loaded=loaded)
+    assert isolation.judge("aioweb-websockets-core", "aioweb.websocket", report) == []
+
+
 @pytest.mark.parametrize(
     ("distribution", "module", "changes", "expected"),
     [

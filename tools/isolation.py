@@ -39,6 +39,9 @@ FORBIDDEN_IMPORTS = {
 }
 STDLIB_ONLY = {"aioweb-websockets-core"}
 ALLOWED_BESIDE = {"pip", "setuptools", "wheel"}
+# Modules that Cython-compiled extensions register in sys.modules themselves;
+# they come from the extension, not from an installed distribution.
+CYTHON_RUNTIME = ("cython_runtime", "_cython_")
 
 
 def probe(module: str, absent: list[str]) -> dict[str, Any]:
@@ -97,7 +100,7 @@ def judge(distribution: str, module: str, report: dict[str, Any]) -> list[str]:
             {m.split(".")[0] for m in loaded}
             - stdlib
             - {"aioweb", "_distutils_hack"}
-            - {m for m in loaded if m.startswith("_")}
+            - {m for m in loaded if m.startswith(CYTHON_RUNTIME)}
         )
         if outside:
             problems.append(f"importing {module} loads non-stdlib {outside}")
