@@ -1,0 +1,233 @@
+"""The glue between the sans-I/O parser and asyncio: one body stream a message.
+
+How this works: ``aioweb.parser``'s parsers call a handler object as bytes go
+through them. :class:`HttpMessageStreams` is that handler. For each message it
+makes a :class:`~aioweb.protocol.StreamReader` when the head is complete and
+hands ``(head, payload)`` to its *sink* (the client's response waiter or the
+server's request dispatcher); body bytes then go into that reader, the end of
+the message ends it, and a broken message breaks it with one of this layer's
+errors. The owner of the connection does three things::
+
+    streams = HttpMessageStreams(sink, protocol)
+    parser = RequestParser(streams)          # or ResponseParser(streams)
+
+    def data_received(self, data):           # in the owner's protocol
+        try:
+            tail = parser.feed_data(data)
+        except HttpParserError as exc:
+            error = streams.parser_failed(exc)   # the body being read sees it too
+            ...                                  # answer 400 / fail the request
+        ...
+
+    def connection_lost(self, exc):
+        parser.feed_eof()                    # a read-until-close body ends here
+        streams.connection_lost(exc)         # a body cut short fails here
+
+Messages are delivered in the order the parser completes their heads; with
+pipelining a sink may receive a second head before the first body was read,
+and the first body's reader still gets all its bytes. Flow control follows
+from the readers: a full reader pauses reading on the protocol, so the parser
+gets no more bytes until the consumer catches up.
+
+Bodies that cannot hold a byte (``Content-Length: 0``) get the shared
+:data:`~aioweb.protocol.EMPTY_PAYLOAD`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
+
+from multidict import CIMultiDictProxy
+
+from .exceptions import (
+    ContentLengthError,
+    PayloadError,
+    TransferEncodingError,
+)
+from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, StreamReader
+
+if TYPE_CHECKING:
+    from .base_protocol import BaseProtocol
+
+__all__ = ("HttpMessageStreams", "MessageHead", "MessageSink")
+
+
+class MessageHead(Protocol):
+    """What this layer reads of a parsed head (``RequestHead``/``ResponseHead``)."""
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]: ...
+
+    @property
+    def keep_alive(self) -> bool: ...
+
+    @property
+    def upgrade(self) -> bool: ...
+
+    @property
+    def chunked(self) -> bool: ...
+
+    @property
+    def content_length(self) -> int | None: ...
+
+
+HeadT = TypeVar("HeadT", bound=MessageHead)
+HeadT_contra = TypeVar("HeadT_contra", bound=MessageHead, contravariant=True)
+
+
+class MessageSink(Protocol[HeadT_contra]):
+    """The owner of a connection's messages, as :class:`HttpMessageStreams` sees it."""
+
+    def message_received(self, head: HeadT_contra, payload: StreamReader) -> None:
+        """A head is complete; its body arrives through ``payload``."""
+
+    def message_complete(
+        self, head: HeadT_contra, trailers: CIMultiDictProxy[str] | None
+    ) -> None:
+        """The message whose head was ``head`` ended, with its trailers if any."""
+
+    def informational_received(self, head: HeadT_contra) -> None:
+        """An interim (1xx) response head arrived; no body follows it."""
+
+
+class HttpMessageStreams(Generic[HeadT]):
+    """A parser handler that turns each parsed message into ``(head, payload)``.
+
+    Args:
+        sink: receives the heads and body streams.
+        protocol: the connection's protocol, for the readers' flow control.
+        limit: each body reader's low-water mark (the high one is twice it).
+        max_line_length: each body reader's longest line for ``readline``.
+        loop: the event loop; the protocol's when omitted.
+    """
+
+    __slots__ = (
+        "_head",
+        "_limit",
+        "_loop",
+        "_max_line_length",
+        "_payload",
+        "_protocol",
+        "_sink",
+    )
+
+    def __init__(
+        self,
+        sink: MessageSink[HeadT],
+        protocol: BaseProtocol,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        max_line_length: int | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._sink = sink
+        self._protocol = protocol
+        self._limit = limit
+        self._max_line_length = max_line_length
+        self._loop = loop if loop is not None else protocol._loop
+        self._head: HeadT | None = None
+        self._payload: StreamReader | None = None
+
+    @property
+    def payload(self) -> StreamReader | None:
+        """The body being received now, if a message is in progress."""
+        return self._payload
+
+    # -- aioweb.parser.ParserHandler ------------------------------------------
+
+    def on_message_begin(self) -> None:
+        """A new message starts (nothing to do until its head is complete)."""
+
+    # The parser's handler protocol passes a request-or-response head; a
+    # parser of one direction only ever passes that direction's head, which
+    # is the sink's HeadT, so the casts below hold.
+
+    def on_headers_complete(self, head: MessageHead) -> None:
+        """Make the message's body reader and deliver ``(head, payload)``."""
+        payload: StreamReader
+        if head.content_length == 0 and not head.chunked:
+            payload = EMPTY_PAYLOAD
+        else:
+            payload = StreamReader(
+                self._protocol,
+                self._limit,
+                loop=self._loop,
+                max_line_length=self._max_line_length,
+            )
+        self._head = cast(HeadT, head)
+        self._payload = payload
+        self._sink.message_received(self._head, payload)
+
+    def on_body(self, data: bytes) -> None:
+        """Feed a piece of the current body to its reader."""
+        assert self._payload is not None, "body bytes outside a message"
+        self._payload.feed_data(data)
+
+    def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
+        """End the current body and tell the sink."""
+        head, payload = self._head, self._payload
+        self._head = self._payload = None
+        assert head is not None and payload is not None
+        payload.feed_eof()
+        self._sink.message_complete(head, trailers)
+
+    def on_informational(self, head: MessageHead) -> None:
+        """Pass an interim (1xx) response head on to the sink."""
+        self._sink.informational_received(cast(HeadT, head))
+
+    # -- failures -------------------------------------------------------------
+
+    def parser_failed(self, exc: Exception) -> Exception:
+        """Translate a parser error; break the body being received, if any.
+
+        A failure inside a body becomes :class:`TransferEncodingError` for a
+        chunked body, :class:`ContentLengthError` for a sized one and
+        :class:`PayloadError` otherwise, raised from ``exc``; the status hint
+        of ``exc`` carries over. A failure in a head is returned as is: the
+        owner answers it (the parser's errors carry their own status).
+
+        Args:
+            exc: what the parser raised.
+
+        Returns:
+            The error the owner should act on.
+        """
+        head, payload = self._head, self._payload
+        if head is None or payload is None:
+            return exc
+        self._head = self._payload = None
+        error: PayloadError
+        status = getattr(exc, "status", None)
+        if head.chunked:
+            error = TransferEncodingError(str(exc), status=status)
+        elif head.content_length is not None:
+            error = ContentLengthError(str(exc), status=status)
+        else:
+            error = PayloadError(str(exc), status=status)
+        error.__cause__ = exc
+        payload.set_exception(error)
+        return error
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """Fail a body that the closed connection cut short.
+
+        Call it after the parser's ``feed_eof()``, which completes a body
+        framed by the connection's end.
+        """
+        head, payload = self._head, self._payload
+        if head is None or payload is None:
+            return
+        self._head = self._payload = None
+        error: PayloadError
+        if head.chunked:
+            error = TransferEncodingError(
+                "connection lost before the last chunk of the body"
+            )
+        elif head.content_length is not None:
+            error = ContentLengthError(
+                "connection lost before the body's Content-Length was received"
+            )
+        else:
+            error = PayloadError("connection lost before the end of the body")
+        payload.set_exception(error, exc)

@@ -1,0 +1,112 @@
+"""BaseProtocol: write flow control, drain, connection loss, read pausing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from aioweb.protocol import BaseProtocol
+
+
+async def test_drain_returns_at_once_when_not_paused(protocol: BaseProtocol) -> None:
+    assert protocol.connected
+    assert not protocol.writing_paused
+    await protocol.drain()
+
+
+async def test_drain_waits_until_resume(protocol: BaseProtocol) -> None:
+    protocol.pause_writing()
+    assert protocol.writing_paused
+    first = asyncio.create_task(protocol.drain())
+    second = asyncio.create_task(protocol._drain_helper())
+    await asyncio.sleep(0.01)
+    assert not first.done() and not second.done()
+    protocol.resume_writing()
+    await asyncio.wait_for(asyncio.gather(first, second), 1)
+    assert not protocol.writing_paused
+
+
+async def test_cancelling_one_drain_leaves_the_other(protocol: BaseProtocol) -> None:
+    protocol.pause_writing()
+    first = asyncio.create_task(protocol.drain())
+    second = asyncio.create_task(protocol.drain())
+    await asyncio.sleep(0)
+    first.cancel()
+    await asyncio.sleep(0)
+    assert first.cancelled()
+    assert not second.done()
+    protocol.resume_writing()
+    await asyncio.wait_for(second, 1)
+
+
+@pytest.mark.parametrize("cause", [None, OSError("broken pipe")])
+async def test_connection_lost_fails_waiting_drain(
+    protocol: BaseProtocol, cause: OSError | None
+) -> None:
+    protocol.pause_writing()
+    waiting = asyncio.create_task(protocol.drain())
+    await asyncio.sleep(0)
+    protocol.connection_lost(cause)
+    with pytest.raises(ConnectionResetError) as info:
+        await waiting
+    assert info.value.__cause__ is cause
+    assert not protocol.connected
+    # Every later drain fails too: nothing written now can arrive.
+    with pytest.raises(ConnectionResetError):
+        await protocol.drain()
+
+
+async def test_reading_pause_reaches_the_transport_once(
+    protocol: BaseProtocol, transport: Any
+) -> None:
+    protocol.pause_reading()
+    protocol.pause_reading()
+    assert protocol.reading_paused
+    protocol.resume_reading()
+    protocol.resume_reading()
+    assert transport.calls == ["pause_reading", "resume_reading"]
+    assert not protocol.reading_paused
+
+
+async def test_reading_pause_without_transport_is_a_no_op() -> None:
+    proto = BaseProtocol(asyncio.get_running_loop())
+    proto.pause_reading()
+    assert not proto.reading_paused
+
+
+async def test_real_transport_flow_control() -> None:
+    """Over a socket pair: a reader that stops reading fills the writer's buffer."""
+    loop = asyncio.get_running_loop()
+    server_ready: asyncio.Future[BaseProtocol] = loop.create_future()
+
+    class Sink(BaseProtocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            self.pause_reading()
+            server_ready.set_result(self)
+
+    server = await loop.create_server(lambda: Sink(loop), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    transport, client = await loop.create_connection(
+        lambda: BaseProtocol(loop), "127.0.0.1", port
+    )
+    sink = await server_ready
+    try:
+        transport.set_write_buffer_limits(high=1024)
+        chunk = b"x" * 65536
+        while not client.writing_paused:
+            transport.write(chunk)
+            await asyncio.sleep(0)
+        drain = asyncio.create_task(client.drain())
+        await asyncio.sleep(0.05)
+        assert not drain.done()
+        sink.resume_reading()
+        await asyncio.wait_for(drain, 5)
+    finally:
+        transport.close()
+        assert sink.transport is not None
+        sink.transport.close()
+        server.close()
+        await server.wait_closed()
