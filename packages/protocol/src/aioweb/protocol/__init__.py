@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import hdrs
+from .base_protocol import BaseProtocol
 from .exceptions import (
     AiowebError,
     ContentLengthError,
@@ -18,6 +19,8 @@ from .exceptions import (
     TransferEncodingError,
     WebSocketError,
 )
+from .message_streams import HttpMessageStreams, MessageHead, MessageSink
+from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
 
 __version__ = "0.1.0"
 
@@ -35,6 +38,14 @@ __all__ = (
     "TransferEncodingError",
     "WebSocketError",
     # streams, base protocol, writer
+    "BaseProtocol",
+    "DEFAULT_LIMIT",
+    "EMPTY_PAYLOAD",
+    "EmptyStreamReader",
+    "HttpMessageStreams",
+    "MessageHead",
+    "MessageSink",
+    "StreamReader",
     # payloads, multipart, codings
     # headers, versions, auth, etag, cookies
     "hdrs",
