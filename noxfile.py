@@ -143,7 +143,10 @@ def build_wheels(
 
 def install_aioweb(session: nox.Session, *, pure: bool = False) -> None:
     """Build and install all packages plus every package's test requirements."""
-    wheels = build_wheels(session, Path(session.create_tmp()) / "wheels", pure=pure)
+    wheelhouse = Path(session.create_tmp()) / "wheels"
+    # Only this build's wheels: an earlier run's would be installed too.
+    shutil.rmtree(wheelhouse, ignore_errors=True)
+    wheels = build_wheels(session, wheelhouse, pure=pure)
     requirements = sorted({r for p in PACKAGES for r in p.test_requirements})
     requirements.append("tomli>=2; python_version < '3.11'")
     session.install("--reinstall", *map(str, wheels), *requirements)
@@ -154,8 +157,6 @@ def install_aioweb(session: nox.Session, *, pure: bool = False) -> None:
 def tests(session: nox.Session, variant: str) -> None:
     """Every package's tests plus the repository's, compiled or pure."""
     pure = variant == "pure"
-    # Clear a tmp dir left by an earlier run, so only fresh wheels are installed.
-    shutil.rmtree(session.create_tmp(), ignore_errors=True)
     install_aioweb(session, pure=pure)
     env = {"AIOWEB_NO_EXTENSIONS": "1"} if pure else {"AIOWEB_REQUIRE_EXTENSIONS": "1"}
     paths = [str(p.tests) for p in PACKAGES if p.tests.is_dir()]
