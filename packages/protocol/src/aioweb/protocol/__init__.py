@@ -7,6 +7,16 @@ from __future__ import annotations
 
 from . import hdrs
 from .base_protocol import BaseProtocol
+from .codings import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RATIO,
+    RATIO_FLOOR,
+    SUPPORTED_ENCODINGS,
+    ContentDecoder,
+    ContentEncoder,
+    get_decoder,
+    get_encoder,
+)
 from .exceptions import (
     AiowebError,
     ContentLengthError,
@@ -47,6 +57,14 @@ __all__ = (
     "MessageSink",
     "StreamReader",
     # payloads, multipart, codings
+    "ACCEPT_ENCODING",
+    "DEFAULT_MAX_RATIO",
+    "RATIO_FLOOR",
+    "SUPPORTED_ENCODINGS",
+    "ContentDecoder",
+    "ContentEncoder",
+    "get_decoder",
+    "get_encoder",
     # headers, versions, auth, etag, cookies
     "hdrs",
     # WebSocket glue
