@@ -5,10 +5,14 @@ from __future__ import annotations
 import aioweb.protocol
 
 EXPECTED = {
+    "ACCEPT_ENCODING",
     "AiowebError",
     "BaseProtocol",
+    "ContentDecoder",
+    "ContentEncoder",
     "ContentLengthError",
     "DEFAULT_LIMIT",
+    "DEFAULT_MAX_RATIO",
     "DecompressionError",
     "EMPTY_PAYLOAD",
     "EmptyStreamReader",
@@ -20,10 +24,14 @@ EXPECTED = {
     "MultipartError",
     "PayloadError",
     "PayloadTooLargeError",
+    "RATIO_FLOOR",
+    "SUPPORTED_ENCODINGS",
     "StreamReader",
     "TransferEncodingError",
     "WebSocketError",
     "__version__",
+    "get_decoder",
+    "get_encoder",
     "hdrs",
 }
 
