@@ -6,7 +6,10 @@ import aioweb.parser
 
 
 def test_installed_version_is_the_package_version() -> None:
-    assert importlib.metadata.version("aioweb-httpcore-parser") == aioweb.parser.__version__
+    assert (
+        importlib.metadata.version("aioweb-httpcore-parser")
+        == aioweb.parser.__version__
+    )
 
 
 def test_package_ships_its_type_marker() -> None:

@@ -1,0 +1,517 @@
+"""The machinery both pure-Python parsers share: the readable specification.
+
+How this works: bytes are appended to one buffer and consumed by a small state
+machine. In the head state the buffer is read line by line (each line ends at
+LF, and strict mode requires the CR before it); the start line and each field
+line are checked as soon as they are complete, and the unfinished line is
+checked against its length limit on every feed, so memory stays bounded.
+When the empty line arrives, :mod:`._framing` decides how the body is framed
+and the head object goes to the handler. Body states hand over bytes as they
+arrive. A message that hands the connection over (Upgrade, CONNECT, 101)
+stops the parser, which returns the bytes it did not read.
+
+The compiled twin in ``_cparser.pyx`` follows this module step by step.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from . import _early, _framing
+from ._abnf import (
+    CHUNK_LINE_LENIENT_RE,
+    CHUNK_LINE_RE,
+    FIELD_VALUE_BAD_LENIENT_RE,
+    FIELD_VALUE_BAD_RE,
+    HTTP_VERSION_RE,
+    TOKEN_RE,
+)
+from ._heads import RawHeaders
+from ._version import HttpVersion, HttpVersion10, HttpVersion11
+from .exceptions import (
+    BadRequestLine,
+    ChunkTooLarge,
+    DataAfterClose,
+    HttpParserError,
+    IncompleteMessage,
+    InvalidChunk,
+    InvalidContentLength,
+    InvalidHeader,
+    LineTooLong,
+    ParserClosed,
+    TooManyHeaders,
+    UnsupportedVersion,
+)
+from .handler import ParserHandler
+from .limits import (
+    MAX_CHUNK_SIZE_DIGITS,
+    MAX_FIELD_SIZE,
+    MAX_HEADERS,
+    MAX_LINE_SIZE,
+    MAX_TRAILER_SIZE,
+)
+
+__all__ = ("Parser",)
+
+# Parser states.
+_HEAD = 0  # reading a head (or the CRLFs before one)
+_BODY_LENGTH = 1  # reading a Content-Length body
+_CHUNK_SIZE = 2  # reading a chunk-size line
+_CHUNK_DATA = 3  # reading chunk data
+_CHUNK_END = 4  # reading the CRLF after chunk data
+_TRAILERS = 5  # reading the trailer section
+_UNTIL_CLOSE = 6  # reading a body that ends when the connection does
+_CLOSED = 7  # after a message that closes the connection
+_HANDED_OVER = 8  # the connection belongs to another protocol now
+_FINISHED = 9  # feed_eof was called
+_DEAD = 10  # an error was raised
+
+_VERSIONS = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10}
+
+
+def _check_limits(
+    max_line_size: int,
+    max_field_size: int,
+    max_headers: int,
+    max_trailer_size: int,
+    max_chunk_size_digits: int,
+) -> None:
+    for name, value in (
+        ("max_line_size", max_line_size),
+        ("max_field_size", max_field_size),
+        ("max_headers", max_headers),
+        ("max_trailer_size", max_trailer_size),
+    ):
+        if value < 1:
+            raise ValueError(f"{name} must be positive, not {value}")
+    if not 1 <= max_chunk_size_digits <= MAX_CHUNK_SIZE_DIGITS:
+        raise ValueError(
+            f"max_chunk_size_digits must be within 1..{MAX_CHUNK_SIZE_DIGITS}"
+        )
+
+
+def parse_version(token: bytes, error: type[HttpParserError]) -> HttpVersion:
+    """The version of a start line; 505 for a well-formed unsupported one."""
+    known = _VERSIONS.get(token)
+    if known is not None:
+        return known
+    match = HTTP_VERSION_RE.fullmatch(token)
+    if match is None:  # pragma: no cover - the line regexes admit only this form
+        raise error(f"invalid HTTP version {token!r}")
+    raise UnsupportedVersion(f"unsupported HTTP version {token.decode('ascii')}")
+
+
+class Parser:
+    """What requests and responses share: buffering, fields, bodies, limits."""
+
+    _start_line_status = 400
+    _bad_start: type[HttpParserError] = BadRequestLine
+
+    def __init__(
+        self,
+        handler: ParserHandler,
+        *,
+        max_line_size: int = MAX_LINE_SIZE,
+        max_field_size: int = MAX_FIELD_SIZE,
+        max_headers: int = MAX_HEADERS,
+        max_trailer_size: int = MAX_TRAILER_SIZE,
+        max_chunk_size_digits: int = MAX_CHUNK_SIZE_DIGITS,
+        lenient: bool = False,
+    ) -> None:
+        _check_limits(
+            max_line_size,
+            max_field_size,
+            max_headers,
+            max_trailer_size,
+            max_chunk_size_digits,
+        )
+        self._handler = handler
+        self._max_line_size = max_line_size
+        self._max_field_size = max_field_size
+        self._max_headers = max_headers
+        self._max_trailer_size = max_trailer_size
+        self._max_chunk_size_digits = max_chunk_size_digits
+        self._lenient = lenient
+        self._value_bad = FIELD_VALUE_BAD_LENIENT_RE if lenient else FIELD_VALUE_BAD_RE
+        self._chunk_line = CHUNK_LINE_LENIENT_RE if lenient else CHUNK_LINE_RE
+        self._buf = bytearray()
+        self._state = _HEAD
+        self._begun = False  # on_message_begin was called for this message
+        self._start: tuple[object, ...] | None = None  # the parsed start line
+        self._fields: list[tuple[bytes, bytes]] = []
+        # The values of the fields that frame the message, as they arrive.
+        self._cl: list[bytes] = []
+        self._te: list[bytes] = []
+        self._conn: list[bytes] = []
+        self._has_upgrade = False
+        self._section_size = 0  # bytes of the trailer section so far
+        self._remaining = 0  # bytes left of the body or of the chunk
+        self._keep_alive = True
+        self._upgrade = False
+        # Responses only: the methods of the requests awaiting an answer, and
+        # whether a 1xx response came before the head being read.
+        self._methods: deque[str] = deque()
+        self._interim = False
+
+    @property
+    def lenient(self) -> bool:
+        """Whether the lenient mode is on."""
+        return self._lenient
+
+    def feed_data(self, data: bytes | bytearray | memoryview) -> bytes | None:
+        """Parse more input, calling the handler for each event.
+
+        Args:
+            data: The next bytes received, any amount.
+
+        Returns:
+            None normally. After a message that hands the connection over
+            (Upgrade, CONNECT, 101), the bytes that follow it, possibly empty;
+            the parser is then done and further input raises.
+
+        Raises:
+            HttpParserError: The input is invalid (a subclass says how), or
+                the parser was already stopped (``ParserClosed``).
+        """
+        if self._state >= _HANDED_OVER:
+            raise ParserClosed("the parser accepts no more input")
+        self._buf += data
+        try:
+            pos = self._run(0)
+        except BaseException:
+            self._state = _DEAD
+            self._buf.clear()
+            raise
+        if self._state == _HANDED_OVER:
+            tail = bytes(self._buf[pos:])
+            self._buf.clear()
+            return tail
+        del self._buf[:pos]
+        return None
+
+    def feed_eof(self) -> None:
+        """Signal the end of the input.
+
+        Completes a body that is read until the connection closes.
+
+        Raises:
+            IncompleteMessage: The input ended inside a message.
+            ParserClosed: The parser had already failed.
+        """
+        state = self._state
+        if state == _DEAD:
+            raise ParserClosed("the parser failed earlier")
+        if state in (_HANDED_OVER, _FINISHED):
+            return
+        self._state = _DEAD
+        if state == _UNTIL_CLOSE:
+            self._handler.on_message_complete(None)
+        elif state == _HEAD and (self._begun or self._interim):
+            raise IncompleteMessage("the input ended inside a message head")
+        elif state not in (_HEAD, _CLOSED):
+            raise IncompleteMessage("the input ended inside a message body")
+        self._state = _FINISHED
+        self._buf.clear()
+
+    # -- the state machine ------------------------------------------------
+
+    def _run(self, pos: int) -> int:
+        """Consume the buffer from ``pos``; return where the unread bytes start."""
+        buf = self._buf
+        while True:
+            state = self._state
+            if state == _HEAD:
+                pos, done = self._read_head(buf, pos)
+                if not done:
+                    return pos
+            elif state == _BODY_LENGTH:
+                take = min(len(buf) - pos, self._remaining)
+                if take:
+                    self._handler.on_body(bytes(buf[pos : pos + take]))
+                    pos += take
+                    self._remaining -= take
+                if self._remaining:
+                    return pos
+                self._message_complete(None)
+            elif state == _CHUNK_SIZE:
+                pos = self._read_chunk_size(buf, pos)
+                if self._state == _CHUNK_SIZE:
+                    return pos
+            elif state == _CHUNK_DATA:
+                take = min(len(buf) - pos, self._remaining)
+                if take:
+                    self._handler.on_body(bytes(buf[pos : pos + take]))
+                    pos += take
+                    self._remaining -= take
+                if self._remaining:
+                    return pos
+                self._state = _CHUNK_END
+            elif state == _CHUNK_END:
+                # RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+                if pos + 2 <= len(buf) and buf[pos] == 13 and buf[pos + 1] == 10:
+                    pos += 2
+                elif self._lenient and pos < len(buf) and buf[pos] == 10:
+                    pos += 1
+                elif (pos + 1 == len(buf) and buf[pos] == 13) or pos == len(buf):
+                    return pos
+                else:
+                    raise InvalidChunk("chunk data is not followed by CRLF")
+                self._state = _CHUNK_SIZE
+            elif state == _TRAILERS:
+                pos = self._read_trailers(buf, pos)
+                if self._state == _TRAILERS:
+                    return pos
+            elif state == _UNTIL_CLOSE:
+                if pos < len(buf):
+                    self._handler.on_body(bytes(buf[pos:]))
+                return len(buf)
+            elif state == _CLOSED:
+                if pos < len(buf) and not self._lenient:
+                    raise DataAfterClose("data after a message closing the connection")
+                return len(buf)
+            else:  # _HANDED_OVER
+                return pos
+
+    def _next_line(self, buf: bytearray, pos: int) -> tuple[bytes | None, int]:
+        """The next complete line from ``pos`` without its terminator, or None."""
+        lf = buf.find(b"\n", pos)
+        if lf < 0:
+            return None, pos
+        end = lf
+        if end > pos and buf[end - 1] == 13:
+            end -= 1
+        elif not self._lenient:
+            # RFC 9112 §2.2 lets a recipient take a bare LF as a line end;
+            # strict mode does not, as a parser in front of us may not either.
+            raise self._bare_lf_error()
+        return bytes(buf[pos:end]), lf + 1
+
+    def _bare_lf_error(self) -> HttpParserError:
+        if self._start is None and self._state == _HEAD:
+            return self._bad_start("a line ends with a bare LF")
+        if self._state == _CHUNK_SIZE:
+            return InvalidChunk("a chunk-size line ends with a bare LF")
+        return InvalidHeader("a field line ends with a bare LF")
+
+    def _read_head(self, buf: bytearray, pos: int) -> tuple[int, bool]:
+        """Read head lines; return the position and whether the head ended."""
+        if not self._begun:
+            pos = self._skip_empty_lines(buf, pos)
+            if pos == len(buf) or buf[pos] == 13:
+                return pos, False
+            self._begun = True
+            if not self._informational_seen():
+                self._handler.on_message_begin()
+        while True:
+            line, pos = self._next_line(buf, pos)
+            if line is None:
+                self._check_partial_head(buf, pos)
+                return pos, False
+            if self._start is None:
+                if len(line) > self._max_line_size:
+                    raise self._line_too_long()
+                self._start = self._parse_start_line(line)
+            elif line:
+                self._add_field(line, self._max_field_size, head=True)
+            else:
+                return self._head_complete(pos), True
+
+    def _skip_empty_lines(self, buf: bytearray, pos: int) -> int:
+        """Skip CRLFs before a start line (RFC 9112 §2.2)."""
+        end = len(buf)
+        while pos < end:
+            byte = buf[pos]
+            if byte == 13:
+                if pos + 1 == end:
+                    return pos
+                if buf[pos + 1] != 10:
+                    raise self._bad_start("a bare CR before the start line")
+                pos += 2
+            elif byte == 10 and self._lenient:
+                pos += 1
+            else:
+                break
+        return pos
+
+    def _check_partial_head(self, buf: bytearray, pos: int) -> None:
+        """Check the unfinished line at ``pos`` against limits and grammar."""
+        size = len(buf) - pos
+        if self._start is None:
+            if size > self._max_line_size + 1:  # +1: a CR may be its last byte
+                raise self._line_too_long()
+            self._check_start_prefix(buf, pos, len(buf))
+        else:
+            if size > self._max_field_size + 1:
+                raise LineTooLong(
+                    f"a field line is longer than {self._max_field_size} bytes",
+                    status=431,
+                )
+            _early.check_field_line(buf, pos, len(buf), self._lenient)
+
+    def _add_field(self, line: bytes, limit: int, *, head: bool) -> None:
+        """Parse one field line (RFC 9112 §5) into ``self._fields``."""
+        if len(line) > limit:
+            raise LineTooLong(f"a field line is longer than {limit} bytes", status=431)
+        fields = self._fields
+        if line[0] in (32, 9):
+            # RFC 9112 §5.2: obs-fold. A server must reject it or replace it
+            # with SP; strict mode rejects, lenient mode replaces.
+            if not fields or not self._lenient:
+                raise InvalidHeader("a field line starts with whitespace (obs-fold)")
+            value = line.strip(b" \t")
+            if self._value_bad.search(value) is not None:
+                raise InvalidHeader("invalid byte in a field value")
+            name, previous = fields[-1]
+            fields[-1] = (name, previous + b" " + value if previous else value)
+            return
+        colon = line.find(b":")
+        if colon < 0:
+            raise InvalidHeader("a field line without a colon")
+        name = line[:colon]
+        if TOKEN_RE.fullmatch(name) is None:
+            # An empty name, whitespace before the colon (RFC 9112 §5.1
+            # forbids it) or a byte that is not a tchar.
+            raise InvalidHeader(f"invalid field name {name!r}")
+        value = line[colon + 1 :].strip(b" \t")
+        if self._value_bad.search(value) is not None:
+            raise InvalidHeader(f"invalid byte in the value of {name!r}")
+        if len(fields) >= self._max_headers:
+            raise TooManyHeaders(f"more than {self._max_headers} fields")
+        fields.append((name, value))
+        if head and len(name) in (7, 10, 14, 17):
+            lname = name.lower()
+            if lname == b"content-length":
+                # Checked at once, as a repeated or overlong value makes the
+                # message unusable whatever follows.
+                if self._cl and not self._lenient:
+                    raise InvalidContentLength("Content-Length is repeated")
+                _framing.content_length((value,), self._lenient)
+                self._cl.append(value)
+            elif lname == b"transfer-encoding":
+                self._te.append(value)
+            elif lname == b"connection":
+                self._conn.append(value)
+            elif lname == b"upgrade":
+                self._has_upgrade = True
+
+    def _head_complete(self, pos: int) -> int:
+        fields = self._fields
+        raw: RawHeaders = tuple(fields)
+        headers = CIMultiDictProxy(
+            CIMultiDict([(n.decode("latin-1"), v.decode("latin-1")) for n, v in fields])
+        )
+        cl, te, conn, upgrade = self._cl, self._te, self._conn, self._has_upgrade
+        self._fields, self._cl, self._te, self._conn = [], [], [], []
+        self._has_upgrade = False
+        return self._dispatch_head(pos, raw, headers, cl, te, conn, upgrade)
+
+    def _begin_body(self, kind: int, length: int | None, pos: int) -> int:
+        if kind == _framing.LENGTH and length:
+            self._remaining = length
+            self._state = _BODY_LENGTH
+        elif kind == _framing.CHUNKED:
+            self._state = _CHUNK_SIZE
+        elif kind == _framing.UNTIL_CLOSE:
+            self._state = _UNTIL_CLOSE
+        else:
+            self._message_complete(None)
+        return pos
+
+    def _message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
+        self._begun = False
+        self._start = None
+        if self._upgrade:
+            self._state = _HANDED_OVER
+        elif self._keep_alive:
+            self._state = _HEAD
+        else:
+            self._state = _CLOSED
+        self._handler.on_message_complete(trailers)
+
+    def _read_chunk_size(self, buf: bytearray, pos: int) -> int:
+        line, pos = self._next_line(buf, pos)
+        if line is None:
+            partial = bytes(buf[pos : pos + self._max_chunk_size_digits + 1])
+            count = len(partial) - len(partial.lstrip(b"0123456789abcdefABCDEF"))
+            if count > self._max_chunk_size_digits:
+                raise ChunkTooLarge("a chunk size has too many digits")
+            if len(buf) - pos > self._max_field_size + 1:
+                raise InvalidChunk("a chunk-size line is too long")
+            return pos
+        if len(line) > self._max_field_size:
+            raise InvalidChunk("a chunk-size line is too long")
+        match = self._chunk_line.fullmatch(line)
+        if match is None:
+            raise InvalidChunk(f"invalid chunk-size line {line[:40]!r}")
+        digits = match.group(1)
+        if len(digits) > self._max_chunk_size_digits:
+            raise ChunkTooLarge("a chunk size has too many digits")
+        size = int(digits, 16)
+        if size:
+            self._remaining = size
+            self._state = _CHUNK_DATA
+        else:
+            self._section_size = 0
+            self._state = _TRAILERS
+        return pos
+
+    def _read_trailers(self, buf: bytearray, pos: int) -> int:
+        """The trailer section after the last chunk (RFC 9112 §7.1.2)."""
+        while True:
+            start = pos
+            line, pos = self._next_line(buf, pos)
+            if line is None:
+                if self._section_size + len(buf) - pos > self._max_trailer_size + 1:
+                    raise self._trailers_too_large()
+                return pos
+            self._section_size += pos - start
+            if self._section_size > self._max_trailer_size:
+                raise self._trailers_too_large()
+            if not line:
+                break
+            self._add_field(line, self._max_trailer_size, head=False)
+        fields = self._fields
+        self._fields = []
+        trailers = None
+        if fields:
+            trailers = CIMultiDictProxy(
+                CIMultiDict(
+                    [(n.decode("latin-1"), v.decode("latin-1")) for n, v in fields]
+                )
+            )
+        self._message_complete(trailers)
+        return pos
+
+    def _trailers_too_large(self) -> HttpParserError:
+        return LineTooLong(
+            f"the trailer section is larger than {self._max_trailer_size} bytes",
+            status=431,
+        )
+
+    # -- what requests and responses do differently -------------------------
+
+    def _informational_seen(self) -> bool:
+        return False
+
+    def _line_too_long(self) -> HttpParserError:
+        raise NotImplementedError
+
+    def _check_start_prefix(self, buf: bytearray, pos: int, end: int) -> None:
+        raise NotImplementedError
+
+    def _parse_start_line(self, line: bytes) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def _dispatch_head(
+        self,
+        pos: int,
+        raw: RawHeaders,
+        headers: CIMultiDictProxy[str],
+        cl: list[bytes],
+        te: list[bytes],
+        conn: list[bytes],
+        upgrade: bool,
+    ) -> int:
+        raise NotImplementedError
