@@ -13,8 +13,8 @@ code 1009 after producing at most the limit, never the whole bomb.
 
 zlib cannot compress with a 256-byte window (``wbits=8``, refused since zlib
 1.2.9); when 8 is negotiated for our side we compress with 9, as zlib itself
-did silently before. Inflating with a larger window than the sender's is
-always correct, so the receiving side is unaffected.
+did silently before, and inflate with at least 9 bits for the same reason
+(a larger window than the sender's always inflates correctly).
 """
 
 from __future__ import annotations
@@ -351,7 +351,9 @@ class PerMessageDeflate:
         )
         # zlib refuses 8 bits for raw deflate; see the module docstring.
         self._local_bits = max(local_bits or 15, 9)
-        self._remote_bits = remote_bits or 15
+        # A zlib-based peer compresses with 9 bits when 8 were agreed, so
+        # inflate with at least 9: a larger window always inflates correctly.
+        self._remote_bits = max(remote_bits or 15, 9)
         self._compressor: zlib._Compress | None = None
         self._decompressor: zlib._Decompress | None = None
 
