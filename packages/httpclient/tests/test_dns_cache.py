@@ -195,7 +195,7 @@ async def test_cancelled_waiter_does_not_cancel_the_lookup() -> None:
     first.cancel()
     await asyncio.sleep(0)
     fake.gate.set()
-    assert [a["host"] for a in await second][0] in {"10.0.0.1", "10.0.0.2"}
+    assert (await second)[0]["host"] in {"10.0.0.1", "10.0.0.2"}
     with pytest.raises(asyncio.CancelledError):
         await first
     assert len(fake.calls) == 1
