@@ -20,11 +20,15 @@ class FakeTransport(asyncio.Transport):
         self.closing = False
         self.buffer_size = 0
         self.extra: dict[str, Any] = {}
+        # Called after each write, e.g. to simulate a full buffer.
+        self.on_write: Any = None
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if self.closing:
             raise RuntimeError("write on a closing transport")
         self.written.append(bytes(data))
+        if self.on_write is not None:
+            self.on_write(bytes(data))
 
     def writelines(self, list_of_data: Any) -> None:
         for data in list_of_data:
