@@ -29,8 +29,10 @@ from .exceptions import (
     TransferEncodingError,
     WebSocketError,
 )
+from .http_head import serialize_head, validate_field, validate_start_line
 from .message_streams import HttpMessageStreams, MessageHead, MessageSink
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
+from .writer import SENDFILE_CHUNK_SIZE, StreamWriter
 
 __version__ = "0.1.0"
 
@@ -56,6 +58,11 @@ __all__ = (
     "MessageHead",
     "MessageSink",
     "StreamReader",
+    "SENDFILE_CHUNK_SIZE",
+    "StreamWriter",
+    "serialize_head",
+    "validate_field",
+    "validate_start_line",
     # payloads, multipart, codings
     "ACCEPT_ENCODING",
     "DEFAULT_MAX_RATIO",
