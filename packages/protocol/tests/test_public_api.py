@@ -25,14 +25,19 @@ EXPECTED = {
     "PayloadError",
     "PayloadTooLargeError",
     "RATIO_FLOOR",
+    "SENDFILE_CHUNK_SIZE",
     "SUPPORTED_ENCODINGS",
     "StreamReader",
+    "StreamWriter",
     "TransferEncodingError",
     "WebSocketError",
     "__version__",
     "get_decoder",
     "get_encoder",
     "hdrs",
+    "serialize_head",
+    "validate_field",
+    "validate_start_line",
 }
 
 
