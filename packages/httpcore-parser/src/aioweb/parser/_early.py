@@ -16,7 +16,6 @@ from ._abnf import HTTP_VERSION_RE
 from .exceptions import (
     BadRequestLine,
     BadStatusLine,
-    HttpParserError,
     InvalidHeader,
     UnsupportedVersion,
 )
@@ -37,7 +36,7 @@ _NAME_PREFIX = re.compile(rb"[" + _TCHAR + rb"]*")
 _SUPPORTED = (b"HTTP/1.0", b"HTTP/1.1")
 
 
-def _version_check(version: bytes, error: type[HttpParserError]) -> None:
+def _version_check(version: bytes) -> None:
     if HTTP_VERSION_RE.fullmatch(version) and version not in _SUPPORTED:
         raise UnsupportedVersion(f"unsupported HTTP version {version.decode('ascii')}")
 
@@ -49,12 +48,14 @@ def check_request_line(buf: bytes | bytearray, pos: int, end: int) -> None:
         BadRequestLine: It cannot.
         UnsupportedVersion: The version is complete and not 1.0 or 1.1.
     """
+    # A version is judged on its first eight bytes, so that "HTTP/1.32" is
+    # refused the same way whether or not the "2" has arrived yet.
+    parts = bytes(buf[pos:end]).split(b" ", 3)
+    if len(parts) >= 3:
+        _version_check(parts[2][:8])
     match = _REQUEST_PREFIX.match(buf, pos, end)
     if match is None or match.end() != end:
         raise BadRequestLine(f"invalid request line {bytes(buf[pos:end])[:60]!r}")
-    partial = bytes(buf[pos:end]).rstrip(b"\r")
-    if partial.count(b" ") == 2:
-        _version_check(partial.rsplit(b" ", 1)[1], BadRequestLine)
 
 
 def check_status_line(buf: bytes | bytearray, pos: int, end: int) -> None:
@@ -64,12 +65,12 @@ def check_status_line(buf: bytes | bytearray, pos: int, end: int) -> None:
         BadStatusLine: It cannot.
         UnsupportedVersion: The version is complete and not 1.0 or 1.1.
     """
+    if end - pos >= 8:
+        _version_check(bytes(buf[pos : pos + 8]))
     stop = min(end, pos + 12)
     match = _STATUS_PREFIX.match(buf, pos, stop)
     if match is None or match.end() != stop:
         raise BadStatusLine(f"invalid status line {bytes(buf[pos:end])[:60]!r}")
-    if stop - pos >= 8:
-        _version_check(bytes(buf[pos : pos + 8]), BadStatusLine)
 
 
 def check_field_line(buf: bytes | bytearray, pos: int, end: int, lenient: bool) -> None:

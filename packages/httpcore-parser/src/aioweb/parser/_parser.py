@@ -48,6 +48,7 @@ class RequestParser(Parser):
     def _parse_start_line(self, line: bytes) -> tuple[object, ...]:
         match = REQUEST_LINE_RE.fullmatch(line)
         if match is None:
+            _early.check_request_line(line, 0, len(line))  # the precise error
             raise BadRequestLine(f"invalid request line {line[:100]!r}")
         method, target, version = match.groups()
         return (
@@ -133,6 +134,7 @@ class ResponseParser(Parser):
     def _parse_start_line(self, line: bytes) -> tuple[object, ...]:
         match = STATUS_LINE_RE.fullmatch(line)
         if match is None:
+            _early.check_status_line(line, 0, len(line))  # the precise error
             raise BadStatusLine(f"invalid status line {line[:100]!r}")
         version, status, reason = match.groups()
         return (
