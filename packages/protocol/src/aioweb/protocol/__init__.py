@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import hdrs
+from .auth import BasicAuth
 from .base_protocol import BaseProtocol
 from .codings import (
     ACCEPT_ENCODING,
@@ -16,6 +17,25 @@ from .codings import (
     ContentEncoder,
     get_decoder,
     get_encoder,
+)
+from .cookie_dates import format_cookie_date, parse_cookie_date
+from .cookies import (
+    CookieMorsel,
+    format_cookie_header,
+    make_set_cookie,
+    parse_cookie_header,
+    parse_set_cookie,
+    parse_set_cookie_headers,
+    quote_cookie_value,
+    unquote_cookie_value,
+)
+from .etag import (
+    ETAG_ANY,
+    ETag,
+    etag_matches,
+    parse_etag,
+    parse_etag_list,
+    validate_etag_value,
 )
 from .exceptions import (
     AiowebError,
@@ -32,6 +52,7 @@ from .exceptions import (
 from .http_head import serialize_head, validate_field, validate_start_line
 from .message_streams import HttpMessageStreams, MessageHead, MessageSink
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
+from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import SENDFILE_CHUNK_SIZE, StreamWriter
 
 __version__ = "0.1.0"
@@ -74,5 +95,25 @@ __all__ = (
     "get_encoder",
     # headers, versions, auth, etag, cookies
     "hdrs",
+    "HttpVersion",
+    "HttpVersion10",
+    "HttpVersion11",
+    "BasicAuth",
+    "ETAG_ANY",
+    "ETag",
+    "etag_matches",
+    "parse_etag",
+    "parse_etag_list",
+    "validate_etag_value",
+    "CookieMorsel",
+    "format_cookie_date",
+    "format_cookie_header",
+    "make_set_cookie",
+    "parse_cookie_date",
+    "parse_cookie_header",
+    "parse_set_cookie",
+    "parse_set_cookie_headers",
+    "quote_cookie_value",
+    "unquote_cookie_value",
     # WebSocket glue
 )
