@@ -16,7 +16,9 @@ translated into these at this layer's boundary with ``raise ... from exc``.
      ├── HeaderInjectionError        CR, LF or NUL in a header, method, target
      │                               or reason given to the writer (also ValueError)
      ├── MultipartError              a multipart body broke a rule or a limit
-     └── WebSocketError              a WebSocket failed; ``code`` is the close code
+     ├── WebSocketError              a WebSocket failed; ``code`` is the close code
+     └── WSMessageTypeError          ``receive_str()`` and the like got another
+                                     type of message (also TypeError)
 
 Every error carries a message fit for a log line; ``status`` says what a
 server would answer (``None`` where no HTTP answer applies).
@@ -113,6 +115,14 @@ class WebSocketError(AiowebError):
         return self.message
 
 
+class WSMessageTypeError(AiowebError, TypeError):
+    """A WebSocket message was not of the type asked for.
+
+    ``receive_str()`` got a binary message, say; aiohttp raises its
+    ``WSMessageTypeError`` (a ``TypeError``) in the same place.
+    """
+
+
 __all__ = (
     "AiowebError",
     "PayloadError",
@@ -124,4 +134,5 @@ __all__ = (
     "HeaderInjectionError",
     "MultipartError",
     "WebSocketError",
+    "WSMessageTypeError",
 )
