@@ -89,6 +89,15 @@ def test_a_handler_exception_propagates_unchanged(
         parser.feed_data(b"x")
 
 
+def test_a_handler_needs_every_callback(parser_impl: Any) -> None:
+    class Partial:
+        def on_message_begin(self) -> None:
+            pass
+
+    with pytest.raises(AttributeError):
+        parser_impl.RequestParser(Partial())
+
+
 def test_on_informational_exception(parser_impl: Any, recorder_class: Any) -> None:
     recorder = recorder_class()
 

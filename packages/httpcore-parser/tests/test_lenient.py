@@ -83,6 +83,7 @@ RELAXATIONS = [
 def test_lenient_mode_accepts(
     parser_impl: Any,
     feed: Any,
+    recorder_class: Any,
     name: str,
     data: bytes,
     fields: list[tuple[str, str]] | None,
@@ -93,7 +94,7 @@ def test_lenient_mode_accepts(
     assert isinstance(strict.error, HttpParserError), name
     lenient = feed(parser_impl.ResponseParser, data, step=step, lenient=True)
     assert lenient.error is None, lenient.error
-    assert parser_impl.ResponseParser(object(), lenient=True).lenient
+    assert parser_impl.ResponseParser(recorder_class(), lenient=True).lenient
     (head,) = lenient.heads
     if fields is not None:
         assert [
@@ -148,6 +149,24 @@ def test_lenient_requests_still_need_a_length(parser_impl: Any, feed: Any) -> No
     data = b"POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
     strict = feed(parser_impl.RequestParser, data).error
     assert isinstance(strict, ConflictingFraming)
+
+
+@pytest.mark.parametrize("name", [b"Content-Length", b"Transfer-Encoding"])
+def test_lenient_mode_never_folds_framing_fields(
+    parser_impl: Any, feed: Any, name: bytes
+) -> None:
+    data = b"HTTP/1.1 200 OK\r\n" + name + b": 1\r\n 2\r\n\r\n"
+    error = feed(parser_impl.ResponseParser, data, lenient=True).error
+    assert isinstance(error, InvalidHeader)
+
+
+def test_lenient_mode_folds_connection_options(parser_impl: Any, feed: Any) -> None:
+    data = (
+        b"GET / HTTP/1.1\r\nConnection: keep-alive,\r\n Upgrade\r\n"
+        b"Upgrade: websocket\r\n\r\ntail"
+    )
+    result = feed(parser_impl.RequestParser, data, lenient=True)
+    assert result.tail == b"tail" and result.heads[0].upgrade
 
 
 def test_lenient_requests_accept_bare_lf(parser_impl: Any, feed: Any) -> None:

@@ -51,6 +51,7 @@ from .limits import (
     MAX_HEADERS,
     MAX_LINE_SIZE,
     MAX_TRAILER_SIZE,
+    check_limits,
 )
 
 __all__ = ("Parser",)
@@ -69,27 +70,6 @@ _FINISHED = 9  # feed_eof was called
 _DEAD = 10  # an error was raised
 
 _VERSIONS = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10}
-
-
-def _check_limits(
-    max_line_size: int,
-    max_field_size: int,
-    max_headers: int,
-    max_trailer_size: int,
-    max_chunk_size_digits: int,
-) -> None:
-    for name, value in (
-        ("max_line_size", max_line_size),
-        ("max_field_size", max_field_size),
-        ("max_headers", max_headers),
-        ("max_trailer_size", max_trailer_size),
-    ):
-        if value < 1:
-            raise ValueError(f"{name} must be positive, not {value}")
-    if not 1 <= max_chunk_size_digits <= MAX_CHUNK_SIZE_DIGITS:
-        raise ValueError(
-            f"max_chunk_size_digits must be within 1..{MAX_CHUNK_SIZE_DIGITS}"
-        )
 
 
 def parse_version(token: bytes, error: type[HttpParserError]) -> HttpVersion:
@@ -120,14 +100,20 @@ class Parser:
         max_chunk_size_digits: int = MAX_CHUNK_SIZE_DIGITS,
         lenient: bool = False,
     ) -> None:
-        _check_limits(
+        check_limits(
             max_line_size,
             max_field_size,
             max_headers,
             max_trailer_size,
             max_chunk_size_digits,
         )
-        self._handler = handler
+        # The callbacks are looked up once: a handler is fixed for the
+        # parser's life, and the lookups would cost more than the parsing.
+        self._on_message_begin = handler.on_message_begin
+        self._on_headers_complete = handler.on_headers_complete
+        self._on_body = handler.on_body
+        self._on_message_complete = handler.on_message_complete
+        self._on_informational = handler.on_informational
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
@@ -207,7 +193,7 @@ class Parser:
             return
         self._state = _DEAD
         if state == _UNTIL_CLOSE:
-            self._handler.on_message_complete(None)
+            self._on_message_complete(None)
         elif state == _HEAD and (self._begun or self._interim):
             raise IncompleteMessage("the input ended inside a message head")
         elif state not in (_HEAD, _CLOSED):
@@ -229,7 +215,7 @@ class Parser:
             elif state == _BODY_LENGTH:
                 take = min(len(buf) - pos, self._remaining)
                 if take:
-                    self._handler.on_body(bytes(buf[pos : pos + take]))
+                    self._on_body(bytes(buf[pos : pos + take]))
                     pos += take
                     self._remaining -= take
                 if self._remaining:
@@ -242,7 +228,7 @@ class Parser:
             elif state == _CHUNK_DATA:
                 take = min(len(buf) - pos, self._remaining)
                 if take:
-                    self._handler.on_body(bytes(buf[pos : pos + take]))
+                    self._on_body(bytes(buf[pos : pos + take]))
                     pos += take
                     self._remaining -= take
                 if self._remaining:
@@ -265,7 +251,7 @@ class Parser:
                     return pos
             elif state == _UNTIL_CLOSE:
                 if pos < len(buf):
-                    self._handler.on_body(bytes(buf[pos:]))
+                    self._on_body(bytes(buf[pos:]))
                 return len(buf)
             elif state == _CLOSED:
                 if pos < len(buf) and not self._lenient:
@@ -303,7 +289,7 @@ class Parser:
                 return pos, False
             self._begun = True
             if not self._informational_seen():
-                self._handler.on_message_begin()
+                self._on_message_begin()
         while True:
             line, pos = self._next_line(buf, pos)
             if line is None:
@@ -364,7 +350,13 @@ class Parser:
             if self._value_bad.search(value) is not None:
                 raise InvalidHeader("invalid byte in a field value")
             name, previous = fields[-1]
-            fields[-1] = (name, previous + b" " + value if previous else value)
+            folded = previous + b" " + value if previous else value
+            lname = name.lower()
+            if lname in (b"content-length", b"transfer-encoding"):
+                raise InvalidHeader(f"obs-fold in {name!r}, which frames the body")
+            if head and lname == b"connection":
+                self._conn[-1] = folded
+            fields[-1] = (name, folded)
             return
         colon = line.find(b":")
         if colon < 0:
@@ -428,7 +420,7 @@ class Parser:
             self._state = _HEAD
         else:
             self._state = _CLOSED
-        self._handler.on_message_complete(trailers)
+        self._on_message_complete(trailers)
 
     def _read_chunk_size(self, buf: bytearray, pos: int) -> int:
         line, pos = self._next_line(buf, pos)

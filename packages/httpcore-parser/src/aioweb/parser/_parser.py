@@ -94,7 +94,7 @@ class RequestParser(Parser):
             kind == _framing.CHUNKED,
             length,
         )
-        self._handler.on_headers_complete(head)
+        self._on_headers_complete(head)
         return self._begin_body(kind, length, pos)
 
 
@@ -166,7 +166,7 @@ class ResponseParser(Parser):
             self._start = None
             self._begun = False
             self._interim = True
-            self._handler.on_informational(head)
+            self._on_informational(head)
             return pos
         method = self._methods.popleft() if self._methods else "GET"
         kind, length, close = _framing.response_framing(
@@ -188,5 +188,5 @@ class ResponseParser(Parser):
             kind == _framing.CHUNKED,
             length,
         )
-        self._handler.on_headers_complete(head)
+        self._on_headers_complete(head)
         return self._begin_body(kind, length, pos)

@@ -13,6 +13,7 @@ __all__ = (
     "MAX_TRAILER_SIZE",
     "MAX_CHUNK_SIZE_DIGITS",
     "MAX_CONTENT_LENGTH_DIGITS",
+    "check_limits",
 )
 
 #: Longest request line or status line, in bytes, without CRLF (414 / 400).
@@ -28,3 +29,25 @@ MAX_TRAILER_SIZE = 8190
 MAX_CHUNK_SIZE_DIGITS = 16
 #: Most decimal digits in Content-Length: 18 digits stay below 2**63 (413).
 MAX_CONTENT_LENGTH_DIGITS = 18
+
+
+def check_limits(
+    max_line_size: int,
+    max_field_size: int,
+    max_headers: int,
+    max_trailer_size: int,
+    max_chunk_size_digits: int,
+) -> None:
+    """Raise ValueError for a limit out of its range."""
+    for name, value in (
+        ("max_line_size", max_line_size),
+        ("max_field_size", max_field_size),
+        ("max_headers", max_headers),
+        ("max_trailer_size", max_trailer_size),
+    ):
+        if value < 1:
+            raise ValueError(f"{name} must be positive, not {value}")
+    if not 1 <= max_chunk_size_digits <= MAX_CHUNK_SIZE_DIGITS:
+        raise ValueError(
+            f"max_chunk_size_digits must be within 1..{MAX_CHUNK_SIZE_DIGITS}"
+        )
