@@ -159,6 +159,8 @@ def tests(session: nox.Session, variant: str) -> None:
     pure = variant == "pure"
     install_aioweb(session, pure=pure)
     env = {"AIOWEB_NO_EXTENSIONS": "1"} if pure else {"AIOWEB_REQUIRE_EXTENSIONS": "1"}
+    if not pure and session.python == DEFAULT_PYTHON:
+        env["AIOWEB_CONFORMANCE"] = "1"  # slow conformance suites run once per nox
     paths = [str(p.tests) for p in PACKAGES if p.tests.is_dir()]
     session.run(
         "pytest", *paths, "tests", "-p", "no:cacheprovider", *session.posargs, env=env
