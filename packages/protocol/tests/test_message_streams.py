@@ -8,12 +8,24 @@ from dataclasses import dataclass, field
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from aioweb.parser import (
+    BadRequestLine,
+    BodyTooLarge,
+    HttpParserError,
+    IncompleteMessage,
+    InvalidChunk,
+    RequestHead,
+    RequestParser,
+    ResponseHead,
+    ResponseParser,
+)
 from aioweb.protocol import (
     EMPTY_PAYLOAD,
     BaseProtocol,
     ContentLengthError,
     HttpMessageStreams,
     PayloadError,
+    PayloadTooLargeError,
     StreamReader,
     TransferEncodingError,
 )
@@ -49,10 +61,6 @@ class Recorder:
 
     def informational_received(self, head: Head) -> None:
         self.informational.append(head)
-
-
-class ParserError(Exception):
-    status = 400
 
 
 @pytest.fixture
@@ -127,27 +135,35 @@ async def test_body_reader_pauses_the_transport(
 
 
 @pytest.mark.parametrize(
-    ("head", "error_type"),
+    ("head", "cause", "error_type", "status"),
     [
-        (Head(chunked=True), TransferEncodingError),
-        (Head(content_length=50), ContentLengthError),
-        (Head(), PayloadError),
+        (
+            Head(chunked=True),
+            InvalidChunk("bad chunk size"),
+            TransferEncodingError,
+            400,
+        ),
+        (Head(chunked=True), IncompleteMessage("cut"), TransferEncodingError, 400),
+        (Head(content_length=50), IncompleteMessage("cut"), ContentLengthError, 400),
+        (Head(content_length=50), BodyTooLarge("huge"), PayloadTooLargeError, 413),
+        (Head(), HttpParserError("other"), PayloadError, 400),
     ],
 )
 async def test_parser_failure_in_body(
     sink: Recorder,
     streams: HttpMessageStreams[Head],
     head: Head,
+    cause: HttpParserError,
     error_type: type[PayloadError],
+    status: int,
 ) -> None:
     streams.on_message_begin()
     streams.on_headers_complete(head)
     streams.on_body(b"partial")
-    cause = ParserError("bad chunk size")
     error = streams.parser_failed(cause)
     assert type(error) is error_type
     assert error.__cause__ is cause
-    assert error.status == 400
+    assert error.status == status
     payload = sink.messages[0][1]
     with pytest.raises(error_type) as info:
         await payload.read()
@@ -158,7 +174,7 @@ async def test_parser_failure_in_body(
 async def test_parser_failure_in_head_is_returned_as_is(
     streams: HttpMessageStreams[Head],
 ) -> None:
-    cause = ParserError("bad request line")
+    cause = BadRequestLine("bad request line")
     assert streams.parser_failed(cause) is cause
 
 
@@ -186,3 +202,137 @@ async def test_connection_lost_between_messages_is_quiet(
     streams.on_message_complete(None)
     streams.connection_lost(None)
     assert await sink.messages[0][1].read() == b"1"
+
+
+# -- through the real parser ------------------------------------------------
+
+
+async def test_real_request_parser_pipelined_and_chunked(
+    protocol: BaseProtocol,
+) -> None:
+    sink = Recorder()
+    streams: HttpMessageStreams[RequestHead] = HttpMessageStreams(sink, protocol)  # type: ignore[arg-type]
+    parser = RequestParser(streams)
+    wire = (
+        b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+        b"POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\n2\r\nde\r\n0\r\nX-Sum: 5\r\n\r\n"
+        b"GET /c HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    for i in range(0, len(wire), 7):  # arbitrary splits
+        assert parser.feed_data(wire[i : i + 7]) is None
+    heads = [h for h, _ in sink.messages]
+    assert [h.target for h in heads] == ["/a", "/b", "/c"]  # type: ignore[attr-defined]
+    bodies = [await p.read() for _, p in sink.messages]
+    assert bodies == [b"hello", b"abcde", b""]
+    assert sink.completed[1][1] is not None
+    assert sink.completed[1][1]["X-Sum"] == "5"
+
+
+async def test_real_parser_broken_chunk_breaks_the_body(protocol: BaseProtocol) -> None:
+    sink = Recorder()
+    streams: HttpMessageStreams[RequestHead] = HttpMessageStreams(sink, protocol)  # type: ignore[arg-type]
+    parser = RequestParser(streams)
+    wire = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\nzz\r\n"
+    )
+    with pytest.raises(HttpParserError) as info:
+        parser.feed_data(wire)
+    error = streams.parser_failed(info.value)
+    assert isinstance(error, TransferEncodingError)
+    assert error.__cause__ is info.value
+    with pytest.raises(TransferEncodingError):
+        await sink.messages[0][1].read()
+
+
+async def test_real_response_parser_cut_short(protocol: BaseProtocol) -> None:
+    sink = Recorder()
+    streams: HttpMessageStreams[ResponseHead] = HttpMessageStreams(sink, protocol)  # type: ignore[arg-type]
+    parser = ResponseParser(streams)
+    parser.expect_response("GET")
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345")
+    reader = sink.messages[0][1]
+    with pytest.raises(HttpParserError) as info:
+        parser.feed_eof()
+    streams.parser_failed(info.value)
+    streams.connection_lost(None)
+    with pytest.raises(ContentLengthError):
+        await reader.read()
+
+
+async def test_real_response_read_until_close(protocol: BaseProtocol) -> None:
+    sink = Recorder()
+    streams: HttpMessageStreams[ResponseHead] = HttpMessageStreams(sink, protocol)  # type: ignore[arg-type]
+    parser = ResponseParser(streams)
+    parser.expect_response("GET")
+    parser.feed_data(b"HTTP/1.1 100 Continue\r\n\r\n")
+    parser.feed_data(b"HTTP/1.1 200 OK\r\n\r\nbody until")
+    parser.feed_data(b" close")
+    parser.feed_eof()
+    streams.connection_lost(None)
+    assert [h.status for h in sink.informational] == [100]  # type: ignore[attr-defined]
+    assert await sink.messages[0][1].read() == b"body until close"
+
+
+async def test_real_parser_with_decompression(protocol: BaseProtocol) -> None:
+    import gzip
+
+    sink = Recorder()
+    streams: HttpMessageStreams[ResponseHead] = HttpMessageStreams(
+        sink,  # type: ignore[arg-type]
+        protocol,
+        decompress=True,
+        max_decompressed_size=1000,
+    )
+    parser = ResponseParser(streams)
+    body = gzip.compress(b"decoded text")
+    bomb = gzip.compress(bytes(5000))
+    for coded in (body, bomb):
+        parser.expect_response("GET")
+        parser.feed_data(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(coded), coded)
+        )
+    parser.expect_response("GET")
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nraw")
+    readers = [p for _, p in sink.messages]
+    assert await readers[0].read() == b"decoded text"
+    with pytest.raises(PayloadTooLargeError):
+        await readers[1].read()
+    # The framing stayed intact: the next message is fine.
+    assert await readers[2].read() == b"raw"
+    assert len(sink.completed) == 3
+
+
+async def test_broken_coding_breaks_only_its_body(protocol: BaseProtocol) -> None:
+    from aioweb.protocol import DecompressionError
+
+    sink = Recorder()
+    streams: HttpMessageStreams[Head] = HttpMessageStreams(
+        sink, protocol, decompress=True
+    )
+    head = Head(
+        content_length=9,
+        headers=CIMultiDictProxy(CIMultiDict({"Content-Encoding": "deflate"})),
+    )
+    streams.on_message_begin()
+    streams.on_headers_complete(head)
+    streams.on_body(b"not zlib!")
+    streams.on_body(b"more")
+    streams.on_message_complete(None)
+    with pytest.raises(DecompressionError):
+        await sink.messages[0][1].read()
+
+
+async def test_unknown_coding_passes_through(protocol: BaseProtocol) -> None:
+    sink = Recorder()
+    streams: HttpMessageStreams[Head] = HttpMessageStreams(
+        sink, protocol, decompress=True
+    )
+    head = Head(headers=CIMultiDictProxy(CIMultiDict({"Content-Encoding": "compress"})))
+    streams.on_message_begin()
+    streams.on_headers_complete(head)
+    streams.on_body(b"as is")
+    streams.on_message_complete(None)
+    assert await sink.messages[0][1].read() == b"as is"

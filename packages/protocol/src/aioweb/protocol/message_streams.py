@@ -20,8 +20,17 @@ errors. The owner of the connection does three things::
         ...
 
     def connection_lost(self, exc):
-        parser.feed_eof()                    # a read-until-close body ends here
-        streams.connection_lost(exc)         # a body cut short fails here
+        try:
+            parser.feed_eof()                # a read-until-close body ends here
+        except HttpParserError as error:
+            streams.parser_failed(error)     # a sized or chunked one cut short
+        streams.connection_lost(exc)         # whatever is still open fails
+
+With ``decompress=True`` a body whose Content-Encoding is one of
+:data:`~aioweb.protocol.SUPPORTED_ENCODINGS` reaches its reader decoded,
+within the decoded-size and ratio limits of :mod:`.codings`; a body that fails
+to decode breaks its reader with the coding's error and the rest of that body
+is dropped (its framing is intact, so the connection may carry on).
 
 Messages are delivered in the order the parser completes their heads; with
 pipelining a sink may receive a second head before the first body was read,
@@ -40,9 +49,13 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from multidict import CIMultiDictProxy
 
+from aioweb.parser import BodyTooLarge, HttpParserError, IncompleteMessage, InvalidChunk
+
+from .codings import DEFAULT_MAX_RATIO, SUPPORTED_ENCODINGS, ContentDecoder, get_decoder
 from .exceptions import (
     ContentLengthError,
     PayloadError,
+    PayloadTooLargeError,
     TransferEncodingError,
 )
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, StreamReader
@@ -100,13 +113,22 @@ class HttpMessageStreams(Generic[HeadT]):
         limit: each body reader's low-water mark (the high one is twice it).
         max_line_length: each body reader's longest line for ``readline``.
         loop: the event loop; the protocol's when omitted.
+        decompress: decode bodies of a supported Content-Encoding.
+        max_decompressed_size: the most decoded bytes of one body; None for
+            no limit.
+        max_ratio: the most decoded bytes per coded byte (see
+            :func:`~aioweb.protocol.get_decoder`); None for no limit.
     """
 
     __slots__ = (
+        "_decoder",
+        "_decompress",
         "_head",
         "_limit",
         "_loop",
+        "_max_decompressed_size",
         "_max_line_length",
+        "_max_ratio",
         "_payload",
         "_protocol",
         "_sink",
@@ -120,8 +142,15 @@ class HttpMessageStreams(Generic[HeadT]):
         limit: int = DEFAULT_LIMIT,
         max_line_length: int | None = None,
         loop: asyncio.AbstractEventLoop | None = None,
+        decompress: bool = False,
+        max_decompressed_size: int | None = None,
+        max_ratio: float | None = DEFAULT_MAX_RATIO,
     ) -> None:
         self._sink = sink
+        self._decompress = decompress
+        self._max_decompressed_size = max_decompressed_size
+        self._max_ratio = max_ratio
+        self._decoder: ContentDecoder | None = None
         self._protocol = protocol
         self._limit = limit
         self._max_line_length = max_line_length
@@ -157,19 +186,44 @@ class HttpMessageStreams(Generic[HeadT]):
             )
         self._head = cast(HeadT, head)
         self._payload = payload
+        self._decoder = None
+        if self._decompress and payload is not EMPTY_PAYLOAD:
+            coding = head.headers.get("Content-Encoding", "").strip().lower()
+            if coding in SUPPORTED_ENCODINGS or coding == "x-gzip":
+                self._decoder = get_decoder(
+                    coding,
+                    max_size=self._max_decompressed_size,
+                    max_ratio=self._max_ratio,
+                )
         self._sink.message_received(self._head, payload)
 
     def on_body(self, data: bytes) -> None:
         """Feed a piece of the current body to its reader."""
-        assert self._payload is not None, "body bytes outside a message"
-        self._payload.feed_data(data)
+        payload = self._payload
+        assert payload is not None, "body bytes outside a message"
+        if payload.exception() is not None:
+            return  # a body that failed to decode: drop the rest of it
+        if self._decoder is not None:
+            try:
+                data = self._decoder.decompress(data)
+            except PayloadError as exc:
+                payload.set_exception(exc)
+                return
+        payload.feed_data(data)
 
     def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
         """End the current body and tell the sink."""
         head, payload = self._head, self._payload
         self._head = self._payload = None
         assert head is not None and payload is not None
-        payload.feed_eof()
+        decoder, self._decoder = self._decoder, None
+        if decoder is not None and payload.exception() is None:
+            try:
+                payload.feed_data(decoder.flush())
+            except PayloadError as exc:
+                payload.set_exception(exc)
+        if payload.exception() is None:
+            payload.feed_eof()
         self._sink.message_complete(head, trailers)
 
     def on_informational(self, head: MessageHead) -> None:
@@ -178,14 +232,16 @@ class HttpMessageStreams(Generic[HeadT]):
 
     # -- failures -------------------------------------------------------------
 
-    def parser_failed(self, exc: Exception) -> Exception:
+    def parser_failed(self, exc: HttpParserError) -> Exception:
         """Translate a parser error; break the body being received, if any.
 
-        A failure inside a body becomes :class:`TransferEncodingError` for a
-        chunked body, :class:`ContentLengthError` for a sized one and
-        :class:`PayloadError` otherwise, raised from ``exc``; the status hint
-        of ``exc`` carries over. A failure in a head is returned as is: the
-        owner answers it (the parser's errors carry their own status).
+        A failure inside a body becomes one of this layer's errors, raised
+        from ``exc`` and set on the body's reader: :class:`PayloadTooLargeError`
+        for a body or chunk too large, :class:`TransferEncodingError` for a
+        broken or cut chunked body, :class:`ContentLengthError` for a sized
+        body cut short, :class:`PayloadError` otherwise; ``exc``'s status
+        hint carries over. A failure in a head is returned as it is: the
+        owner answers it (400, 431, 501... from ``exc.status``).
 
         Args:
             exc: what the parser raised.
@@ -197,14 +253,16 @@ class HttpMessageStreams(Generic[HeadT]):
         if head is None or payload is None:
             return exc
         self._head = self._payload = None
+        self._decoder = None
         error: PayloadError
-        status = getattr(exc, "status", None)
-        if head.chunked:
-            error = TransferEncodingError(str(exc), status=status)
-        elif head.content_length is not None:
-            error = ContentLengthError(str(exc), status=status)
+        if isinstance(exc, BodyTooLarge):
+            error = PayloadTooLargeError(exc.message, status=exc.status)
+        elif head.chunked or isinstance(exc, InvalidChunk):
+            error = TransferEncodingError(exc.message, status=exc.status)
+        elif head.content_length is not None and isinstance(exc, IncompleteMessage):
+            error = ContentLengthError(exc.message, status=exc.status)
         else:
-            error = PayloadError(str(exc), status=status)
+            error = PayloadError(exc.message, status=exc.status)
         error.__cause__ = exc
         payload.set_exception(error)
         return error
@@ -219,6 +277,7 @@ class HttpMessageStreams(Generic[HeadT]):
         if head is None or payload is None:
             return
         self._head = self._payload = None
+        self._decoder = None
         error: PayloadError
         if head.chunked:
             error = TransferEncodingError(
