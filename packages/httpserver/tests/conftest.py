@@ -43,7 +43,11 @@ class FakeRequest:
         version: tuple[int, int] = (1, 1),
     ) -> None:
         self._method = method
-        self._rel_url = target if isinstance(target, URL) else URL(target, encoded=True)
+        if isinstance(target, str):
+            # Origin-form (RFC 9112 §3.2.1): "//x" is a path, not a host.
+            path, _, query = target.partition("?")
+            target = URL.build(path=path, query_string=query, encoded=True)
+        self._rel_url = target
         self._headers = CIMultiDictProxy(CIMultiDict(headers or {}))
         self._version = version
         self._writer = RecordingWriter()

@@ -54,6 +54,12 @@ class AppKey(Generic[_T]):
             return self._name < other._name
         return True
 
+    def __gt__(self, other: object) -> bool:
+        # The mirror of __lt__, so that ``"str" < key`` is answered too.
+        if isinstance(other, AppKey):
+            return self._name > other._name
+        return False
+
     def __repr__(self) -> str:
         t: Any = self._t
         if t is None:
