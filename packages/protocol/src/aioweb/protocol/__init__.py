@@ -18,6 +18,11 @@ from .codings import (
     get_decoder,
     get_encoder,
 )
+from .content_disposition import (
+    content_disposition_filename,
+    content_disposition_header,
+    parse_content_disposition,
+)
 from .cookie_dates import format_cookie_date, parse_cookie_date
 from .cookies import (
     CookieMorsel,
@@ -51,6 +56,7 @@ from .exceptions import (
 )
 from .http_head import serialize_head, validate_field, validate_start_line
 from .message_streams import HttpMessageStreams, MessageHead, MessageSink
+from .mimetypes import MimeType, parse_charset, parse_header_params, parse_mimetype
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import SENDFILE_CHUNK_SIZE, StreamWriter
@@ -93,6 +99,13 @@ __all__ = (
     "ContentEncoder",
     "get_decoder",
     "get_encoder",
+    "MimeType",
+    "parse_charset",
+    "parse_header_params",
+    "parse_mimetype",
+    "content_disposition_filename",
+    "content_disposition_header",
+    "parse_content_disposition",
     # headers, versions, auth, etag, cookies
     "hdrs",
     "HttpVersion",
