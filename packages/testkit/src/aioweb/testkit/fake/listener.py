@@ -1,0 +1,228 @@
+"""The part every fake server shares: listening, connections, exact close.
+
+How this works: :class:`FakeListener` starts an :func:`asyncio.start_server`
+on a socket it bound itself (no port race), on the running loop. Each
+accepted connection runs :meth:`FakeListener._serve` in a task the listener
+tracks with its writer. :meth:`FakeListener.close` stops listening, aborts
+every connection still open, cancels and awaits every task, and waits for the
+server, so nothing outlives it: no transport, no task, no socket, and no
+``ResourceWarning`` for a suite that runs with ``-W error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import ssl
+import struct
+from collections.abc import Iterator
+from types import TracebackType
+
+from ..exceptions import FakeServerError
+from ..ports import get_unused_port_socket
+from .replies import End, _Pacing
+
+__all__ = ("FakeListener",)
+
+
+class FakeListener:
+    """A TCP (or TLS) server on 127.0.0.1 that tracks and closes everything.
+
+    Subclasses define :meth:`_serve`, which runs once per connection.
+
+    Args:
+        host: the address to listen on; loopback only by default.
+        ssl_context: a server-side TLS context, for ``https``/``wss``.
+    """
+
+    _scheme = "http"
+
+    def __init__(
+        self, *, host: str = "127.0.0.1", ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        self._host = host
+        self._ssl = ssl_context
+        self._server: asyncio.Server | None = None
+        self._port = 0
+        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._connection_count = 0
+        self._closed = False
+        #: Errors met while serving: bad requests, failing handlers.
+        self.errors: list[Exception] = []
+
+    async def start(self) -> None:
+        """Start listening on a free port. Call once.
+
+        Raises:
+            FakeServerError: already started or closed.
+        """
+        if self._server is not None or self._closed:
+            raise FakeServerError(f"{type(self).__name__} can be started only once")
+        sock = get_unused_port_socket(self._host)
+        try:
+            self._port = sock.getsockname()[1]
+            self._server = await asyncio.start_server(
+                self._accept, sock=sock, ssl=self._ssl
+            )
+        except BaseException:
+            sock.close()
+            raise
+
+    @property
+    def port(self) -> int:
+        """The TCP port listened on."""
+        return self._port
+
+    @property
+    def host(self) -> str:
+        """The address listened on."""
+        return self._host
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` (``https`` when TLS), without a path."""
+        scheme = self._scheme + ("s" if self._ssl is not None else "")
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"{scheme}://{host}:{self._port}"
+
+    def make_url(self, path: str = "/") -> str:
+        """The URL of ``path`` on this server."""
+        return self.url + (path if path.startswith("/") else "/" + path)
+
+    @property
+    def connections_accepted(self) -> int:
+        """How many connections were accepted so far."""
+        return self._connection_count
+
+    @property
+    def open_connections(self) -> int:
+        """How many connections are open now."""
+        return len(self._connections)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    async def close(self) -> None:
+        """Stop listening, drop every connection, and wait for all of it.
+
+        Calling it again does nothing.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+        for task, writer in list(self._connections.items()):
+            # Abort, not close: a client that stopped reading must not hold
+            # the teardown of a test for a TLS shutdown timeout.
+            writer.transport.abort()
+            task.cancel()
+        if self._connections:
+            await asyncio.gather(*self._connections, return_exceptions=True)
+        if server is not None:
+            await server.wait_closed()
+
+    async def __aenter__(self) -> FakeListener:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _accept(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        index = self._connection_count
+        self._connection_count += 1
+        self._connections[task] = writer
+        end = End.CLOSE
+        try:
+            if not self._closed:
+                end = await self._serve(reader, writer, index)
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
+            pass  # the client went away: nothing to answer
+        except asyncio.CancelledError:
+            pass  # close() is dropping this connection
+        except Exception as exc:
+            self.errors.append(exc)
+        finally:
+            await _finish(reader, writer, end)
+            del self._connections[task]
+
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int
+    ) -> End:
+        """Serve one connection; return how it ends."""
+        raise NotImplementedError
+
+
+async def write_paced(
+    writer: asyncio.StreamWriter,
+    pieces: Iterator[bytes],
+    pacing: _Pacing,
+) -> bool:
+    """Write ``pieces`` as ``pacing`` says; return whether all were written."""
+    if pacing.delay:
+        await asyncio.sleep(pacing.delay)
+    sent = 0
+    for whole in pieces:
+        piece = whole
+        if pacing.cut_after is not None:
+            piece = piece[: max(pacing.cut_after - sent, 0)]
+        if pacing.drip:
+            for start in range(0, len(piece), pacing.drip_size):
+                writer.write(piece[start : start + pacing.drip_size])
+                await writer.drain()
+                await asyncio.sleep(pacing.drip)
+        elif piece:
+            writer.write(piece)
+            await writer.drain()
+        sent += len(piece)
+        if len(piece) < len(whole):
+            return False
+    return True
+
+
+async def _flush(writer: asyncio.StreamWriter) -> None:
+    """Wait until the transport handed every buffered byte to the kernel."""
+    # With a high-water mark of 0, drain() returns only on an empty buffer.
+    writer.transport.set_write_buffer_limits(high=0)
+    await writer.drain()
+
+
+async def _finish(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, end: End
+) -> None:
+    """End a connection as scripted; never raises."""
+    try:
+        if end is End.HANG:
+            # Nothing more is written or answered; wait for the client to
+            # leave (end of stream) or for close() to cancel us.
+            while await reader.read(65536):
+                pass
+        elif end is End.RESET:
+            await _flush(writer)
+            raw = writer.get_extra_info("socket")
+            if raw is not None:
+                # SO_LINGER on, timeout 0: close() sends RST instead of FIN.
+                raw.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            writer.transport.abort()
+    except (ConnectionError, OSError, asyncio.CancelledError):
+        pass
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await writer.wait_closed()
