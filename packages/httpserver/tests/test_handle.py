@@ -40,7 +40,7 @@ async def test_handle_sets_match_info(make_request: Callable[..., Any]) -> None:
     assert request.match_info.route is route
     assert request.match_info.apps == (app,)
     assert request.match_info.current_app is app
-    with pytest.raises(RuntimeError, match="after .freeze"):
+    with pytest.raises(RuntimeError, match=r"after \.freeze"):
         request.match_info.add_app(app)
 
 
