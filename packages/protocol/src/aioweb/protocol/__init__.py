@@ -57,6 +57,24 @@ from .exceptions import (
 from .http_head import serialize_head, validate_field, validate_start_line
 from .message_streams import HttpMessageStreams, MessageHead, MessageSink
 from .mimetypes import MimeType, parse_charset, parse_header_params, parse_mimetype
+from .payloads import (
+    PAYLOAD_REGISTRY,
+    AsyncIterablePayload,
+    BufferedReaderPayload,
+    BytesIOPayload,
+    BytesPayload,
+    IOBasePayload,
+    JsonPayload,
+    Order,
+    Payload,
+    PayloadRegistry,
+    PayloadWriter,
+    StringIOPayload,
+    StringPayload,
+    TextIOPayload,
+    get_payload,
+    payload_type,
+)
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import SENDFILE_CHUNK_SIZE, StreamWriter
@@ -91,6 +109,22 @@ __all__ = (
     "validate_field",
     "validate_start_line",
     # payloads, multipart, codings
+    "PAYLOAD_REGISTRY",
+    "AsyncIterablePayload",
+    "BufferedReaderPayload",
+    "BytesIOPayload",
+    "BytesPayload",
+    "IOBasePayload",
+    "JsonPayload",
+    "Order",
+    "Payload",
+    "PayloadRegistry",
+    "PayloadWriter",
+    "StringIOPayload",
+    "StringPayload",
+    "TextIOPayload",
+    "get_payload",
+    "payload_type",
     "ACCEPT_ENCODING",
     "DEFAULT_MAX_RATIO",
     "RATIO_FLOOR",
