@@ -17,7 +17,7 @@ from aioweb.client.trust_env import (
     proxies_from_env,
     should_bypass_proxy,
 )
-from aioweb.protocol.auth import BasicAuth
+from aioweb.protocol import BasicAuth
 
 NO_NETRC = {"NETRC": "/nonexistent/netrc"}
 

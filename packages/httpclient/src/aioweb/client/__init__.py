@@ -1,7 +1,148 @@
-"""The aiohttp-compatible asyncio HTTP client."""
+"""The aiohttp-compatible asyncio HTTP client.
+
+``__all__`` is grouped by module family; add a name to its group.
+"""
 
 from __future__ import annotations
 
+from aioweb.protocol import BasicAuth
+
+from .connection_key import ConnectionKey
+from .cookiejar import AbstractCookieJar, CookieJar, DummyCookieJar
+from .digest_auth import DigestAuthMiddleware
+from .exceptions import (
+    ClientConnectionError,
+    ClientConnectionResetError,
+    ClientConnectorCertificateError,
+    ClientConnectorDNSError,
+    ClientConnectorError,
+    ClientConnectorSSLError,
+    ClientError,
+    ClientHttpProxyError,
+    ClientOSError,
+    ClientPayloadError,
+    ClientProxyConnectionError,
+    ClientResponseError,
+    ClientSSLError,
+    ConnectionTimeoutError,
+    ContentTypeError,
+    InvalidURL,
+    InvalidUrlClientError,
+    InvalidUrlRedirectClientError,
+    NonHttpUrlClientError,
+    NonHttpUrlRedirectClientError,
+    RedirectClientError,
+    ServerConnectionError,
+    ServerDisconnectedError,
+    ServerFingerprintMismatch,
+    ServerTimeoutError,
+    SocketTimeoutError,
+    TooManyRedirects,
+    UnixClientConnectorError,
+    UploadAbortedError,
+    WSMessageTypeError,
+    WSServerHandshakeError,
+)
+from .fingerprint import Fingerprint
+from .request_info import RequestInfo
+from .resolver import (
+    AbstractResolver,
+    AsyncResolver,
+    DefaultResolver,
+    ResolveResult,
+    ThreadedResolver,
+)
+from .timeout import ClientTimeout
+from .tracing import (
+    TraceConfig,
+    TraceConnectionCreateEndParams,
+    TraceConnectionCreateStartParams,
+    TraceConnectionQueuedEndParams,
+    TraceConnectionQueuedStartParams,
+    TraceConnectionReuseconnParams,
+    TraceDnsCacheHitParams,
+    TraceDnsCacheMissParams,
+    TraceDnsResolveHostEndParams,
+    TraceDnsResolveHostStartParams,
+    TraceRequestChunkSentParams,
+    TraceRequestEndParams,
+    TraceRequestExceptionParams,
+    TraceRequestHeadersSentParams,
+    TraceRequestRedirectParams,
+    TraceRequestStartParams,
+    TraceResponseChunkReceivedParams,
+)
+
 __version__ = "0.1.0"
 
-__all__ = ("__version__",)
+__all__ = (
+    "__version__",
+    # errors
+    "ClientError",
+    "ClientConnectionError",
+    "ClientConnectionResetError",
+    "ClientOSError",
+    "ClientConnectorError",
+    "ClientConnectorDNSError",
+    "ClientProxyConnectionError",
+    "UnixClientConnectorError",
+    "ClientSSLError",
+    "ClientConnectorSSLError",
+    "ClientConnectorCertificateError",
+    "ServerConnectionError",
+    "ServerDisconnectedError",
+    "ServerTimeoutError",
+    "ConnectionTimeoutError",
+    "SocketTimeoutError",
+    "ServerFingerprintMismatch",
+    "ClientResponseError",
+    "ClientHttpProxyError",
+    "ContentTypeError",
+    "TooManyRedirects",
+    "WSServerHandshakeError",
+    "ClientPayloadError",
+    "UploadAbortedError",
+    "InvalidURL",
+    "InvalidUrlClientError",
+    "RedirectClientError",
+    "NonHttpUrlClientError",
+    "InvalidUrlRedirectClientError",
+    "NonHttpUrlRedirectClientError",
+    "WSMessageTypeError",
+    # requests and connections
+    "RequestInfo",
+    "ConnectionKey",
+    "Fingerprint",
+    "ClientTimeout",
+    # name resolution
+    "AbstractResolver",
+    "AsyncResolver",
+    "DefaultResolver",
+    "ResolveResult",
+    "ThreadedResolver",
+    # cookies
+    "AbstractCookieJar",
+    "CookieJar",
+    "DummyCookieJar",
+    # authentication
+    "BasicAuth",
+    "DigestAuthMiddleware",
+    # tracing
+    "TraceConfig",
+    "TraceConnectionCreateEndParams",
+    "TraceConnectionCreateStartParams",
+    "TraceConnectionQueuedEndParams",
+    "TraceConnectionQueuedStartParams",
+    "TraceConnectionReuseconnParams",
+    "TraceDnsCacheHitParams",
+    "TraceDnsCacheMissParams",
+    "TraceDnsResolveHostEndParams",
+    "TraceDnsResolveHostStartParams",
+    "TraceRequestChunkSentParams",
+    "TraceRequestEndParams",
+    "TraceRequestExceptionParams",
+    "TraceRequestHeadersSentParams",
+    "TraceRequestRedirectParams",
+    "TraceRequestStartParams",
+    "TraceResponseChunkReceivedParams",
+)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from yarl import URL
 
-from aioweb.protocol.auth import BasicAuth
+from aioweb.protocol import BasicAuth
 
 if TYPE_CHECKING:
     from .fingerprint import Fingerprint

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from yarl import URL
 
-from aioweb.protocol.auth import BasicAuth
+from aioweb.protocol import BasicAuth
 
 __all__ = (
     "ProxyInfo",
