@@ -1,0 +1,564 @@
+"""What aiohttp's client and server WebSocket objects share, in one base.
+
+:class:`WebSocketBase` is the behaviour common to aiohttp's
+``ClientWebSocketResponse`` and ``WebSocketResponse``: sending and receiving
+messages, the closing handshake with its timeout, automatic pongs and closes,
+and the heartbeat. The client and the server subclass it; each does its own
+handshake and then calls :meth:`WebSocketBase._attach` with the transport.
+
+How the heartbeat works: every byte received pushes the next ping
+``heartbeat`` seconds into the future. When that moment comes, a Ping is
+sent and the peer has ``heartbeat / 2`` seconds to send anything back (its
+Pong, usually). If nothing comes, the connection is dropped with
+``ABNORMAL_CLOSURE``, the pending :meth:`~WebSocketBase.receive` returns an
+``ERROR`` message carrying an :class:`asyncio.TimeoutError`, and later calls
+return ``CLOSED``.
+
+Where aiohttp's behaviour is kept although another would be tidier, it is
+kept on purpose: code ported from aiohttp relies on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+from aioweb.websocket import (
+    DEFAULT_MAX_MESSAGE_SIZE,
+    PerMessageDeflate,
+    Role,
+    WebSocketProtocol,
+)
+
+from .base_protocol import BaseProtocol
+from .exceptions import WebSocketError, WSMessageTypeError
+from .ws_reader import DEFAULT_READER_LIMIT, WebSocketReader
+from .ws_types import (
+    WS_CLOSED_MESSAGE,
+    WS_CLOSING_MESSAGE,
+    WSCloseCode,
+    WSMessage,
+    WSMsgType,
+)
+from .ws_writer import WebSocketWriter
+
+__all__ = ("WebSocketBase",)
+
+#: After this many ``receive()`` calls on a closed WebSocket, aiohttp raises
+#: instead of returning ``CLOSED`` again: a loop that ignores ``CLOSED``
+#: would otherwise spin for ever.
+_CLOSED_RECEIVE_LIMIT: Final = 5
+_DATA_TYPES: Final = (WSMsgType.TEXT, WSMsgType.BINARY)
+_END_TYPES: Final = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
+
+
+class WebSocketBase:
+    """The shared part of client and server WebSocket objects.
+
+    Args:
+        timeout: seconds :meth:`close` waits for the peer's Close frame.
+        receive_timeout: default seconds :meth:`receive` waits for a
+            message; ``None`` waits without limit.
+        autoclose: answer the peer's Close frame and close the connection
+            as soon as :meth:`receive` meets it.
+        autoping: answer pings and swallow pongs; with ``False``,
+            :meth:`receive` returns them and the application answers.
+        heartbeat: send a ping after this many seconds without traffic,
+            and drop the connection if nothing answers within half of it.
+        max_msg_size: the largest message accepted, after decompression;
+            ``0`` for no limit.
+        reader_limit: bytes of unread messages above which reading from
+            the transport pauses.
+
+    Raises:
+        ValueError: a timeout or the heartbeat is not positive.
+    """
+
+    #: What :meth:`receive` and the senders say before :meth:`_attach`.
+    _NOT_CONNECTED: str = "WebSocket is not connected"
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        receive_timeout: float | None = None,
+        autoclose: bool = True,
+        autoping: bool = True,
+        heartbeat: float | None = None,
+        max_msg_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        reader_limit: int = DEFAULT_READER_LIMIT,
+    ) -> None:
+        if timeout <= 0 or (receive_timeout is not None and receive_timeout <= 0):
+            raise ValueError("timeouts must be positive")
+        if heartbeat is not None and heartbeat <= 0:
+            raise ValueError("heartbeat must be positive")
+        self._close_timeout = timeout
+        self._receive_timeout = receive_timeout
+        self._autoclose = autoclose
+        self._autoping = autoping
+        self._heartbeat = heartbeat
+        self._pong_heartbeat = heartbeat / 2.0 if heartbeat is not None else 0.0
+        self._max_msg_size = max_msg_size
+        self._reader_limit = reader_limit
+        self._reader: WebSocketReader | None = None
+        self._writer: WebSocketWriter | None = None
+        self._transport: asyncio.Transport | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._protocol_name: str | None = None
+        self._closed = False
+        self._closing = False
+        self._close_code: int | None = None
+        self._exception: BaseException | None = None
+        self._waiting = False
+        self._close_wait: asyncio.Future[None] | None = None
+        self._closed_receives = 0
+        self._heartbeat_when = 0.0
+        self._heartbeat_handle: asyncio.TimerHandle | None = None
+        self._pong_handle: asyncio.TimerHandle | None = None
+
+    # -- connection ----------------------------------------------------------
+
+    def _attach(
+        self,
+        transport: asyncio.Transport,
+        protocol: BaseProtocol,
+        role: Role,
+        *,
+        extensions: Sequence[PerMessageDeflate] = (),
+        subprotocol: str | None = None,
+    ) -> WebSocketReader:
+        """Start speaking WebSocket on a transport whose handshake is done.
+
+        Args:
+            transport: the connection's transport.
+            protocol: the asyncio protocol that owns it; it must hand every
+                byte received from now on to the returned reader's
+                ``feed_data``, and call ``feed_eof`` (or ``set_exception``)
+                from ``connection_lost``.
+            role: which end of the connection this object is.
+            extensions: what the handshake negotiated.
+            subprotocol: the subprotocol the handshake selected.
+
+        Returns:
+            The reader to feed.
+        """
+        limit = self._max_msg_size or None
+        connection = WebSocketProtocol(
+            role,
+            extensions=extensions,
+            # A frame may be a little larger than the message it carries when
+            # deflate could not shrink it (5 bytes per stored block).
+            max_frame_size=None if limit is None else limit + limit // 8192 + 1024,
+            max_message_size=limit,
+            auto_pong=self._autoping,
+        )
+        writer = WebSocketWriter(connection, protocol, transport)
+        reader = WebSocketReader(
+            connection,
+            protocol,
+            writer.write,
+            autoping=self._autoping,
+            limit=self._reader_limit,
+            on_activity=self._on_activity if self._heartbeat else None,
+        )
+        self._loop = asyncio.get_running_loop()
+        self._transport = transport
+        self._reader = reader
+        self._writer = writer
+        self._protocol_name = subprotocol
+        self._on_activity()
+        return reader
+
+    def _close_transport(self) -> None:
+        """Close the connection once the WebSocket is done with it.
+
+        Subclasses that hand connections back to a pool override this.
+        """
+        if self._transport is not None and not self._transport.is_closing():
+            self._transport.close()
+
+    def _pong_timeout_error(self) -> BaseException:
+        """The error of a heartbeat that got no answer (aiohttp's client
+        raises its ``ServerTimeoutError`` here, a subclass)."""
+        return asyncio.TimeoutError(
+            f"No PONG received after {self._pong_heartbeat} seconds"
+        )
+
+    # -- state ---------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran or the connection failed."""
+        return self._closed
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code: the peer's, ours, or 1006 for a dropped connection."""
+        return self._close_code
+
+    @property
+    def protocol(self) -> str | None:
+        """The subprotocol the handshake selected."""
+        return self._protocol_name
+
+    def exception(self) -> BaseException | None:
+        """The error that ended the connection, if any."""
+        return self._exception
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        """Information about the transport, as ``transport.get_extra_info``.
+
+        Returns ``default`` before the handshake and after the transport is
+        gone.
+        """
+        transport = self._transport
+        if transport is None:
+            return default
+        return transport.get_extra_info(name, default)
+
+    def _require_writer(self) -> WebSocketWriter:
+        if self._writer is None:
+            raise RuntimeError(self._NOT_CONNECTED)
+        return self._writer
+
+    def _set_closing(self) -> None:
+        self._closing = True
+        self._cancel_heartbeat()
+
+    def _set_closed(self) -> None:
+        self._closed = True
+        self._cancel_heartbeat()
+
+    # -- heartbeat -----------------------------------------------------------
+
+    def _on_activity(self) -> None:
+        # Called for every chunk received: only move the deadline here, the
+        # timer itself is rescheduled when it fires early.
+        if self._heartbeat is None or self._closed or self._closing:
+            return
+        assert self._loop is not None
+        self._heartbeat_when = self._loop.time() + self._heartbeat
+        if self._pong_handle is not None:
+            self._pong_handle.cancel()
+            self._pong_handle = None
+        if self._heartbeat_handle is None:
+            self._heartbeat_handle = self._loop.call_at(
+                self._heartbeat_when, self._send_heartbeat
+            )
+
+    def _send_heartbeat(self) -> None:
+        self._heartbeat_handle = None
+        if self._closed or self._closing:
+            return
+        assert self._loop is not None and self._writer is not None
+        now = self._loop.time()
+        if now < self._heartbeat_when:
+            # Traffic since the timer was set: wait for the new deadline.
+            self._heartbeat_handle = self._loop.call_at(
+                self._heartbeat_when, self._send_heartbeat
+            )
+            return
+        try:
+            self._writer.write_frame(b"", WSMsgType.PING)
+        except (ConnectionError, ValueError) as exc:
+            self._fail_heartbeat(exc)
+            return
+        self._pong_handle = self._loop.call_at(
+            now + self._pong_heartbeat, self._pong_not_received
+        )
+
+    def _pong_not_received(self) -> None:
+        self._pong_handle = None
+        self._fail_heartbeat(self._pong_timeout_error())
+
+    def _fail_heartbeat(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._set_closed()
+        self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+        self._exception = exc
+        if self._transport is not None:
+            # The peer is gone or stuck: do not wait for a buffer to drain.
+            self._transport.abort()
+        self._close_transport()
+        if self._waiting and not self._closing and self._reader is not None:
+            self._reader.feed_message(WSMessage(WSMsgType.ERROR, exc, None))
+
+    def _cancel_heartbeat(self) -> None:
+        for handle in (self._heartbeat_handle, self._pong_handle):
+            if handle is not None:
+                handle.cancel()
+        self._heartbeat_handle = self._pong_handle = None
+
+    # -- sending -------------------------------------------------------------
+
+    async def send_frame(
+        self, message: bytes, opcode: WSMsgType, compress: int | None = None
+    ) -> None:
+        """Send one frame of any type.
+
+        Args:
+            message: the payload.
+            opcode: TEXT, BINARY, PING, PONG or CLOSE.
+            compress: accepted for aiohttp compatibility; whether a message
+                is compressed follows what the handshake negotiated.
+
+        Raises:
+            ConnectionResetError: the connection is closing or closed.
+            ValueError: the payload does not suit the opcode.
+        """
+        await self._require_writer().send_frame(message, opcode)
+
+    async def send_str(self, data: str, compress: int | None = None) -> None:
+        """Send a text message.
+
+        Raises:
+            TypeError: ``data`` is not ``str``.
+            ConnectionResetError: the connection is closing or closed.
+        """
+        if not isinstance(data, str):
+            raise TypeError(f"data argument must be str ({type(data)!r})")
+        await self._require_writer().send_frame(data, WSMsgType.TEXT)
+
+    async def send_bytes(self, data: bytes, compress: int | None = None) -> None:
+        """Send a binary message.
+
+        Raises:
+            TypeError: ``data`` is not bytes-like.
+            ConnectionResetError: the connection is closing or closed.
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
+        await self._require_writer().send_frame(bytes(data), WSMsgType.BINARY)
+
+    async def send_json(
+        self,
+        data: Any,
+        compress: int | None = None,
+        *,
+        dumps: Callable[[Any], str] = json.dumps,
+    ) -> None:
+        """Send ``data`` encoded as JSON in a text message.
+
+        Args:
+            data: what to encode.
+            compress: as for :meth:`send_frame`.
+            dumps: the encoder, ``json.dumps`` by default.
+        """
+        await self.send_str(dumps(data), compress=compress)
+
+    async def ping(self, message: bytes | str = b"") -> None:
+        """Send a Ping (at most 125 bytes of payload)."""
+        await self._require_writer().send_frame(message, WSMsgType.PING)
+
+    async def pong(self, message: bytes | str = b"") -> None:
+        """Send a Pong (at most 125 bytes of payload)."""
+        await self._require_writer().send_frame(message, WSMsgType.PONG)
+
+    # -- closing -------------------------------------------------------------
+
+    async def close(
+        self, *, code: int = WSCloseCode.OK, message: bytes | str = b""
+    ) -> bool:
+        """Close the connection: send a Close frame and wait for the peer's.
+
+        Waits at most ``timeout`` seconds (see the constructor) for the
+        peer's Close frame; on timeout the connection is dropped,
+        :attr:`close_code` is 1006 and :meth:`exception` holds the
+        :class:`asyncio.TimeoutError`.
+
+        Args:
+            code: the close code to send.
+            message: the reason, at most 123 bytes of UTF-8.
+
+        Returns:
+            False if the WebSocket was already closed.
+        """
+        writer = self._require_writer()
+        reader = self._reader
+        assert reader is not None and self._loop is not None
+        if self._waiting and not self._closing:
+            # receive() runs in another task: wake it with CLOSING, then read
+            # the peer's answer here once it has returned.
+            self._close_wait = self._loop.create_future()
+            self._set_closing()
+            reader.feed_message(WS_CLOSING_MESSAGE)
+            await self._close_wait
+        if self._closed:
+            return False
+        self._set_closed()
+        try:
+            await writer.close(code, message)
+        except asyncio.CancelledError:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+            self._close_transport()
+            raise
+        except Exception as exc:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+            self._exception = exc
+            self._close_transport()
+            return True
+        if self._close_code is not None:
+            # The peer's Close frame came first; ours, if any, answered it.
+            self._close_transport()
+            return True
+        deadline = self._loop.time() + self._close_timeout
+        try:
+            while True:
+                message_in = await reader.read(deadline - self._loop.time())
+                if message_in.type is WSMsgType.CLOSE:
+                    self._close_code = message_in.data
+                    break
+                if message_in.type is WSMsgType.CLOSED:
+                    # The peer hung up without answering (RFC 6455 §7.1.5).
+                    self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+                    break
+                # Messages still in flight before the peer's Close are dropped.
+        except asyncio.CancelledError:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+            self._close_transport()
+            raise
+        except Exception as exc:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+            self._exception = exc
+        self._close_transport()
+        return True
+
+    # -- receiving -----------------------------------------------------------
+
+    async def receive(self, timeout: float | None = None) -> WSMessage:
+        """The next message.
+
+        Pings and pongs are handled here under ``autoping``; the peer's
+        Close frame is answered and the connection closed under
+        ``autoclose``, and the ``CLOSE`` message is still returned.
+
+        Args:
+            timeout: seconds to wait; defaults to ``receive_timeout``.
+
+        Returns:
+            The message. ``CLOSED`` once the connection is closed, ``CLOSING``
+            while another task closes it, ``ERROR`` (with the exception as
+            ``data``) when it failed.
+
+        Raises:
+            asyncio.TimeoutError: nothing arrived in time; :attr:`close_code`
+                becomes 1006 but the connection stays open.
+            RuntimeError: another task is already receiving, or ``CLOSED``
+                was returned five times already.
+        """
+        reader = self._reader
+        if reader is None:
+            raise RuntimeError(self._NOT_CONNECTED)
+        if timeout is None:
+            timeout = self._receive_timeout
+        while True:
+            if self._waiting:
+                raise RuntimeError("Concurrent call to receive() is not allowed")
+            if self._closed:
+                self._closed_receives += 1
+                if self._closed_receives >= _CLOSED_RECEIVE_LIMIT:
+                    raise RuntimeError("WebSocket connection is closed.")
+                return WS_CLOSED_MESSAGE
+            if self._closing:
+                return WS_CLOSING_MESSAGE
+            try:
+                self._waiting = True
+                try:
+                    message = await reader.read(timeout)
+                finally:
+                    self._waiting = False
+                    close_wait = self._close_wait
+                    if close_wait is not None and not close_wait.done():
+                        close_wait.set_result(None)
+            except (asyncio.CancelledError, asyncio.TimeoutError):
+                self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+                raise
+            except WebSocketError as exc:
+                self._close_code = exc.code
+                await self.close(code=exc.code)
+                return WSMessage(WSMsgType.ERROR, exc, None)
+            except Exception as exc:
+                self._exception = exc
+                self._set_closing()
+                self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+                await self.close()
+                return WSMessage(WSMsgType.ERROR, exc, None)
+
+            message_type = message.type
+            if message_type in _DATA_TYPES:
+                return message
+            if message_type is WSMsgType.CLOSE:
+                self._set_closing()
+                self._close_code = message.data
+                if not self._closed and self._autoclose:
+                    await self.close()
+            elif message_type is WSMsgType.CLOSING:
+                self._set_closing()
+            elif message_type is WSMsgType.CLOSED:
+                # The TCP connection ended without a Close frame.
+                if self._close_code is None:
+                    self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+                await self.close()
+                return message
+            elif self._autoping and message_type in (WSMsgType.PING, WSMsgType.PONG):
+                continue
+            return message
+
+    async def receive_str(self, *, timeout: float | None = None) -> str:
+        """The next message, which must be text.
+
+        Raises:
+            WSMessageTypeError: the next message was of another type.
+        """
+        message = await self.receive(timeout)
+        if message.type is not WSMsgType.TEXT:
+            raise WSMessageTypeError(
+                f"Received message {message.type}:{message.data!r} "
+                "is not WSMsgType.TEXT"
+            )
+        data: str = message.data
+        return data
+
+    async def receive_bytes(self, *, timeout: float | None = None) -> bytes:
+        """The next message, which must be binary.
+
+        Raises:
+            WSMessageTypeError: the next message was of another type.
+        """
+        message = await self.receive(timeout)
+        if message.type is not WSMsgType.BINARY:
+            raise WSMessageTypeError(
+                f"Received message {message.type}:{message.data!r} "
+                "is not WSMsgType.BINARY"
+            )
+        data: bytes = message.data
+        return data
+
+    async def receive_json(
+        self,
+        *,
+        loads: Callable[[Any], Any] = json.loads,
+        timeout: float | None = None,
+    ) -> Any:
+        """The next message, text decoded as JSON.
+
+        Args:
+            loads: the decoder, ``json.loads`` by default.
+            timeout: as for :meth:`receive`.
+
+        Raises:
+            WSMessageTypeError: the next message was not text.
+        """
+        return loads(await self.receive_str(timeout=timeout))
+
+    def __aiter__(self) -> WebSocketBase:
+        return self
+
+    async def __anext__(self) -> WSMessage:
+        message = await self.receive()
+        if message.type in _END_TYPES:
+            raise StopAsyncIteration
+        return message

@@ -1,0 +1,287 @@
+"""The receiving half of an asyncio WebSocket: bytes in, queued messages out.
+
+How this works: the asyncio protocol that owns the transport (the client's or
+the server's HTTP protocol, once the upgrade is done) hands every received
+byte to :meth:`WebSocketReader.feed_data`. The reader gives them to the
+sans-I/O :class:`aioweb.websocket.WebSocketProtocol`, turns its events into
+:class:`~aioweb.protocol.ws_types.WSMessage` values and queues them for
+:meth:`WebSocketReader.read`. Replies the sans-I/O object owes the peer (a Pong
+for a Ping, the echo of a Close frame, the Close frame that fails the
+connection) are written at once, so a peer's ping is answered even while the
+application is not reading.
+
+Flow control: when the queue holds more than ``limit`` bytes, or more than
+``max_messages`` messages, the reader asks the protocol to pause reading from
+the transport; it resumes once the application has read the queue down to
+half of both. The peer is slowed by TCP, and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+from collections.abc import Callable
+from typing import Protocol
+
+from aioweb.websocket import (
+    Binary,
+    Close,
+    CloseCode,
+    Event,
+    Ping,
+    Pong,
+    ProtocolError,
+    Text,
+    WebSocketProtocol,
+)
+
+from .exceptions import WebSocketError
+from .ws_types import WS_CLOSED_MESSAGE, WSMessage, WSMsgType
+
+__all__ = ("DEFAULT_READER_LIMIT", "DEFAULT_READER_MAX_MESSAGES", "WebSocketReader")
+
+#: Queued bytes above which reading from the transport pauses.
+DEFAULT_READER_LIMIT = 2**16
+#: Queued messages above which reading from the transport pauses.
+DEFAULT_READER_MAX_MESSAGES = 1024
+
+# RFC 6455 §7.4.1: 1005 stands for a Close frame that carried no code.
+_NO_STATUS = 1005
+
+
+class ReadFlowControl(Protocol):
+    """What the reader pauses: the protocol that owns the transport."""
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+class WebSocketReader:
+    """Turns a WebSocket's received bytes into queued messages.
+
+    Args:
+        connection: the sans-I/O connection, already open.
+        flow: the protocol whose ``pause_reading``/``resume_reading`` stop and
+            restart reading from the transport.
+        send: writes bytes to the transport (for pongs and close frames
+            the connection owes the peer).
+        autoping: leave pings and pongs out of the queue; the connection
+            answers pings itself when it was built with ``auto_pong=True``.
+        limit: queued bytes above which reading pauses.
+        max_messages: queued messages above which reading pauses.
+        on_activity: called whenever bytes arrive (the heartbeat uses it).
+
+    Raises:
+        ValueError: ``limit`` or ``max_messages`` is not positive.
+    """
+
+    def __init__(
+        self,
+        connection: WebSocketProtocol,
+        flow: ReadFlowControl,
+        send: Callable[[bytes], None],
+        *,
+        autoping: bool = True,
+        limit: int = DEFAULT_READER_LIMIT,
+        max_messages: int = DEFAULT_READER_MAX_MESSAGES,
+        on_activity: Callable[[], None] | None = None,
+    ) -> None:
+        if limit <= 0 or max_messages <= 0:
+            raise ValueError("limit and max_messages must be positive")
+        self._connection = connection
+        self._flow = flow
+        self._send = send
+        self._autoping = autoping
+        self._limit = limit
+        self._max_messages = max_messages
+        self._on_activity = on_activity
+        self._queue: collections.deque[tuple[WSMessage, int]] = collections.deque()
+        self._size = 0
+        self._paused = False
+        self._eof = False
+        self._exception: BaseException | None = None
+        self._waiter: asyncio.Future[None] | None = None
+
+    def __repr__(self) -> str:
+        state = "eof" if self._eof else "paused" if self._paused else "reading"
+        return (
+            f"<WebSocketReader {state} messages={len(self._queue)} bytes={self._size}>"
+        )
+
+    @property
+    def queued_messages(self) -> int:
+        """Messages received and not read yet."""
+        return len(self._queue)
+
+    @property
+    def queued_bytes(self) -> int:
+        """The size of the messages received and not read yet."""
+        return self._size
+
+    @property
+    def paused(self) -> bool:
+        """True while the reader holds reading from the transport paused."""
+        return self._paused
+
+    def at_eof(self) -> bool:
+        """True once the stream ended and every message was read."""
+        return self._eof and not self._queue
+
+    def exception(self) -> BaseException | None:
+        """The error that ended the stream, if any."""
+        return self._exception
+
+    # -- fed by the transport's protocol -------------------------------------
+
+    def feed_data(self, data: bytes | bytearray | memoryview) -> None:
+        """Take bytes received from the peer."""
+        if self._eof or not data:
+            return
+        if self._on_activity is not None:
+            self._on_activity()
+        self._connection.receive_data(data)
+        self._read_events()
+
+    def feed_eof(self) -> None:
+        """The peer closed the TCP connection (or the transport was lost)."""
+        if self._eof:
+            return
+        self._connection.receive_eof()
+        self._read_events()
+        self._end()
+
+    def set_exception(self, exc: BaseException) -> None:
+        """End the stream with an error, raised by :meth:`read` once the
+        messages already queued are read."""
+        if self._eof:
+            return
+        self._exception = exc
+        self._end()
+
+    def feed_message(self, message: WSMessage) -> None:
+        """Queue a message that did not come from the peer.
+
+        The WebSocket object uses this to wake a pending :meth:`read` with
+        ``CLOSING`` or ``ERROR``.
+        """
+        self._queue.append((message, 0))
+        self._wake()
+
+    # -- read by the application ---------------------------------------------
+
+    async def read(self, timeout: float | None = None) -> WSMessage:
+        """The next message, waiting for one if needed.
+
+        Args:
+            timeout: seconds to wait, or ``None`` to wait without limit.
+
+        Returns:
+            The next message; :data:`~aioweb.protocol.ws_types.WS_CLOSED_MESSAGE`
+            once the stream ended without an error.
+
+        Raises:
+            WebSocketError: the peer broke the protocol (the close code is
+                the one sent to it).
+            asyncio.TimeoutError: nothing arrived in ``timeout`` seconds.
+            RuntimeError: another coroutine is already waiting.
+        """
+        if not self._queue and not self._eof:
+            if self._waiter is not None:
+                raise RuntimeError("read() called while another coroutine is waiting")
+            loop = asyncio.get_running_loop()
+            waiter = self._waiter = loop.create_future()
+            timer = (
+                None if timeout is None else loop.call_later(timeout, _time_out, waiter)
+            )
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+                if timer is not None:
+                    timer.cancel()
+        if self._queue:
+            message, size = self._queue.popleft()
+            self._size -= size
+            if (
+                self._paused
+                and self._size <= self._limit // 2
+                and len(self._queue) <= self._max_messages // 2
+            ):
+                self._paused = False
+                self._flow.resume_reading()
+            return message
+        if self._exception is not None:
+            raise self._exception
+        return WS_CLOSED_MESSAGE
+
+    # -- internals -----------------------------------------------------------
+
+    def _read_events(self) -> None:
+        connection = self._connection
+        try:
+            for event in connection.events():
+                self._on_event(event)
+        except ProtocolError as exc:
+            # The connection failed itself (RFC 6455 §7.1.7); its Close frame
+            # waits in data_to_send.
+            self._write_pending()
+            error = WebSocketError(exc.close_code, exc.reason)
+            error.__cause__ = exc
+            self.set_exception(error)
+            return
+        self._write_pending()
+
+    def _write_pending(self) -> None:
+        pending = self._connection.data_to_send()
+        if pending:
+            # A closing transport means the peer gets no reply;
+            # connection_lost will end the stream.
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                self._send(pending)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Text):
+            self._put(WSMessage(WSMsgType.TEXT, event.data, None), len(event.data))
+        elif isinstance(event, Binary):
+            self._put(WSMessage(WSMsgType.BINARY, event.data, None), len(event.data))
+        elif isinstance(event, Close):
+            if event.code == CloseCode.ABNORMAL_CLOSURE:
+                # No Close frame came before the end of the TCP stream (RFC
+                # 6455 §7.1.5); the peer cannot send 1006 itself.
+                return
+            code = _NO_STATUS if event.code is None else event.code
+            self._put(WSMessage(WSMsgType.CLOSE, code, event.reason), 0)
+        elif not self._autoping:
+            message_type = WSMsgType.PING if isinstance(event, Ping) else WSMsgType.PONG
+            assert isinstance(event, (Ping, Pong))
+            self._put(WSMessage(message_type, event.data, None), len(event.data))
+
+    def _put(self, message: WSMessage, size: int) -> None:
+        self._queue.append((message, size))
+        self._size += size
+        if not self._paused and (
+            self._size > self._limit or len(self._queue) > self._max_messages
+        ):
+            self._paused = True
+            self._flow.pause_reading()
+        self._wake()
+
+    def _end(self) -> None:
+        self._eof = True
+        if self._paused:
+            # Nothing more will be read; let the transport report its end.
+            self._paused = False
+            self._flow.resume_reading()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
+def _time_out(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(asyncio.TimeoutError())

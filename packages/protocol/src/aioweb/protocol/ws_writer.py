@@ -1,0 +1,148 @@
+"""The sending half of an asyncio WebSocket: frames out, with back-pressure.
+
+The sans-I/O :class:`aioweb.websocket.WebSocketProtocol` makes the bytes of
+each frame (masking them for a client, compressing messages when
+permessage-deflate was negotiated); the writer puts them on the transport and
+then waits on the protocol's ``drain()``, which returns at once unless the
+transport's write buffer is over its high-water mark. A fast sender is thus
+held back by a slow peer instead of filling memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+from aioweb.websocket import LocalProtocolError, State, WebSocketProtocol
+
+from .ws_types import WSMsgType
+
+__all__ = ("WebSocketWriter",)
+
+
+class WriteFlowControl(Protocol):
+    """What the writer waits on: the protocol that owns the transport."""
+
+    async def drain(self) -> None: ...
+
+
+class WebSocketWriter:
+    """Writes WebSocket frames to a transport.
+
+    Args:
+        connection: the sans-I/O connection, shared with the reader.
+        protocol: the protocol that owns the transport; its ``drain()`` is
+            awaited after each frame.
+        transport: where the frames go.
+    """
+
+    def __init__(
+        self,
+        connection: WebSocketProtocol,
+        protocol: WriteFlowControl,
+        transport: asyncio.WriteTransport,
+    ) -> None:
+        self._connection = connection
+        self._protocol = protocol
+        self.transport = transport
+
+    def __repr__(self) -> str:
+        return f"<WebSocketWriter {self._connection.state.value}>"
+
+    def write(self, data: bytes) -> None:
+        """Put bytes on the transport now, without waiting for it to drain.
+
+        Raises:
+            ConnectionResetError: the transport is closing.
+        """
+        if self.transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        self.transport.write(data)
+
+    def write_frame(self, message: bytes | str, opcode: int) -> None:
+        """Write one frame now, without waiting for the transport to drain.
+
+        Args:
+            message: the payload; ``str`` or UTF-8 ``bytes`` for TEXT, and
+                for CLOSE the two-byte code followed by the reason.
+            opcode: a :class:`~aioweb.protocol.ws_types.WSMsgType` that is a
+                frame: TEXT, BINARY, PING, PONG or CLOSE.
+
+        Raises:
+            ConnectionResetError: the connection is closing or closed.
+            ValueError: the payload is not valid for the opcode (bytes that
+                are not UTF-8 for TEXT, over 125 bytes for a control frame, a
+                close code that may not be sent).
+        """
+        connection = self._connection
+        try:
+            if opcode == WSMsgType.TEXT:
+                text = message if isinstance(message, str) else message.decode()
+                frame = connection.send_text(text)
+            elif opcode == WSMsgType.BINARY:
+                frame = connection.send_binary(_as_bytes(message))
+            elif opcode == WSMsgType.PING:
+                frame = connection.send_ping(_as_bytes(message))
+            elif opcode == WSMsgType.PONG:
+                frame = connection.send_pong(_as_bytes(message))
+            elif opcode == WSMsgType.CLOSE:
+                payload = _as_bytes(message)
+                if len(payload) == 1:
+                    raise ValueError("a close payload is empty or starts with a code")
+                code = int.from_bytes(payload[:2], "big") if payload else None
+                frame = connection.send_close(code, payload[2:].decode())
+            else:
+                raise ValueError(f"cannot send a frame of type {opcode!r}")
+        except UnicodeDecodeError as exc:
+            raise ValueError("a text payload must be UTF-8") from exc
+        except LocalProtocolError as exc:
+            if connection.state is not State.OPEN:
+                raise ConnectionResetError("Cannot write to closing transport") from exc
+            raise ValueError(str(exc)) from exc
+        self.write(frame)
+
+    async def send_frame(self, message: bytes | str, opcode: int) -> None:
+        """Write one frame and wait until the transport can take more.
+
+        Args:
+            message: the payload, as for :meth:`write_frame`.
+            opcode: the frame's type, as for :meth:`write_frame`.
+
+        Raises:
+            ConnectionResetError: the connection is closing or closed, or it
+                was lost while waiting.
+            ValueError: as :meth:`write_frame`.
+        """
+        self.write_frame(message, opcode)
+        await self._protocol.drain()
+
+    async def close(self, code: int, message: bytes | str = b"") -> bool:
+        """Send our Close frame, unless one was already exchanged.
+
+        Args:
+            code: the close code (RFC 6455 §7.4).
+            message: the reason, at most 123 bytes of UTF-8.
+
+        Returns:
+            False if the connection had already sent or answered a Close
+            frame, so nothing was written.
+
+        Raises:
+            ConnectionResetError: the transport is closing.
+            ValueError: the code may not be sent or the reason is too long.
+        """
+        connection = self._connection
+        if connection.state is not State.OPEN:
+            return False
+        reason = message.decode() if isinstance(message, bytes) else message
+        try:
+            frame = connection.send_close(code, reason)
+        except LocalProtocolError as exc:
+            raise ValueError(str(exc)) from exc
+        self.write(frame)
+        await self._protocol.drain()
+        return True
+
+
+def _as_bytes(message: bytes | str) -> bytes:
+    return message.encode() if isinstance(message, str) else bytes(message)

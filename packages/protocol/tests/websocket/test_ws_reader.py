@@ -1,0 +1,207 @@
+"""WebSocketReader: events to messages, flow control, end of stream."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from aioweb.protocol.exceptions import WebSocketError
+from aioweb.protocol.ws_reader import WebSocketReader
+from aioweb.protocol.ws_types import WSMessage, WSMsgType
+from aioweb.websocket import ProtocolError, Role, WebSocketProtocol
+
+
+class Flow:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def pause_reading(self) -> None:
+        self.calls.append("pause")
+
+    def resume_reading(self) -> None:
+        self.calls.append("resume")
+
+
+def make_reader(
+    **kwargs: Any,
+) -> tuple[WebSocketReader, WebSocketProtocol, Flow, list[bytes]]:
+    flow = Flow()
+    sent: list[bytes] = []
+    ours = WebSocketProtocol(Role.SERVER, auto_pong=kwargs.get("autoping", True))
+    reader = WebSocketReader(ours, flow, sent.append, **kwargs)
+    return reader, WebSocketProtocol(Role.CLIENT), flow, sent
+
+
+async def test_real_transport_is_paused_and_resumed(open_ws: Any) -> None:
+    pair = await open_ws(reader_limit=16 * 1024)
+    core = pair.peer.connection
+    # 4 MB: far more than one read from the socket.
+    payloads = [f"{i:04d}".encode() * 250 for i in range(4000)]
+    pair.peer.send(b"".join(core.send_binary(p) for p in payloads))
+    transport = pair.ours.transport
+    for _ in range(100):
+        if pair.reader.paused:
+            break
+        await asyncio.sleep(0.01)
+    assert pair.reader.paused
+    assert pair.ours.reading_paused
+    assert not transport.is_reading()
+    queued = pair.reader.queued_messages
+    await asyncio.sleep(0.1)
+    # Nothing more was read while paused: the rest waits in the kernel.
+    assert pair.reader.queued_messages == queued < len(payloads)
+    received = [await pair.ws.receive_bytes(timeout=5) for _ in payloads]
+    assert received == payloads
+    # Paused and resumed several times on the way, and reading again now.
+    assert pair.ours.pauses > 1
+    assert not pair.reader.paused
+    assert transport.is_reading()
+    assert pair.reader.queued_messages == 0
+
+
+def test_pauses_on_bytes_and_resumes_at_half() -> None:
+    reader, peer, flow, _ = make_reader(limit=100)
+    reader.feed_data(peer.send_binary(b"x" * 60))
+    assert flow.calls == []
+    reader.feed_data(peer.send_binary(b"y" * 60))
+    assert flow.calls == ["pause"]
+    assert reader.paused
+    reader.feed_data(peer.send_binary(b"z" * 10))
+    assert flow.calls == ["pause"]  # paused once only
+    assert reader.queued_bytes == 130
+
+
+async def test_resume_after_reading_down_to_half() -> None:
+    reader, peer, flow, _ = make_reader(limit=100)
+    for chunk in (b"a" * 60, b"b" * 60, b"c" * 10):
+        reader.feed_data(peer.send_binary(chunk))
+    assert (await reader.read()).data == b"a" * 60
+    assert flow.calls == ["pause"]  # 70 left, over half of 100
+    assert (await reader.read()).data == b"b" * 60
+    assert flow.calls == ["pause", "resume"]
+    assert not reader.paused
+
+
+async def test_pauses_on_message_count() -> None:
+    reader, peer, flow, _ = make_reader(max_messages=4)
+    reader.feed_data(b"".join(peer.send_text(str(i)) for i in range(5)))
+    assert flow.calls == ["pause"]
+    for i in range(3):
+        assert (await reader.read()).data == str(i)
+    assert flow.calls == ["pause", "resume"]
+
+
+async def test_messages_and_close() -> None:
+    reader, peer, _, sent = make_reader()
+    reader.feed_data(peer.send_text("t") + peer.send_binary(b"b"))
+    reader.feed_data(peer.send_close(4000, "why"))
+    assert await reader.read() == WSMessage(WSMsgType.TEXT, "t", None)
+    assert await reader.read() == WSMessage(WSMsgType.BINARY, b"b", None)
+    assert await reader.read() == WSMessage(WSMsgType.CLOSE, 4000, "why")
+    # The core's echo of the Close frame was written at once.
+    peer.receive_data(b"".join(sent))
+    assert [type(e).__name__ for e in peer.events()] == ["Close"]
+
+
+async def test_close_without_code_reads_as_1005() -> None:
+    reader, peer, _, _ = make_reader()
+    reader.feed_data(peer.send_close(None))
+    assert await reader.read() == WSMessage(WSMsgType.CLOSE, 1005, "")
+
+
+async def test_pings_answered_and_hidden_under_autoping() -> None:
+    reader, peer, _, sent = make_reader()
+    reader.feed_data(peer.send_ping(b"1") + peer.send_pong(b"2") + peer.send_text("x"))
+    assert reader.queued_messages == 1
+    assert (await reader.read()).data == "x"
+    peer.receive_data(b"".join(sent))
+    assert [(type(e).__name__, e.data) for e in peer.events()] == [("Pong", b"1")]
+
+
+async def test_pings_queued_without_autoping() -> None:
+    reader, peer, _, sent = make_reader(autoping=False)
+    reader.feed_data(peer.send_ping(b"1") + peer.send_pong(b"2"))
+    assert await reader.read() == WSMessage(WSMsgType.PING, b"1", None)
+    assert await reader.read() == WSMessage(WSMsgType.PONG, b"2", None)
+    assert sent == []
+
+
+async def test_eof_after_the_queue() -> None:
+    reader, peer, flow, _ = make_reader(limit=1)
+    reader.feed_data(peer.send_text("last"))
+    reader.feed_eof()
+    assert flow.calls == ["pause", "resume"]
+    assert not reader.at_eof()
+    assert (await reader.read()).data == "last"
+    assert reader.at_eof()
+    assert (await reader.read()).type is WSMsgType.CLOSED
+    reader.feed_data(peer.send_text("ignored"))
+    assert reader.queued_messages == 0
+
+
+async def test_protocol_error_becomes_websocket_error() -> None:
+    reader, peer, _, sent = make_reader()
+    # A masked text frame (key 0) whose one byte is not UTF-8.
+    reader.feed_data(peer.send_text("ok") + b"\x81\x81\x00\x00\x00\x00\xff")
+    assert (await reader.read()).data == "ok"
+    with pytest.raises(WebSocketError) as info:
+        await reader.read()
+    assert info.value.code == 1007
+    assert isinstance(info.value.__cause__, ProtocolError)
+    assert reader.exception() is info.value
+    # The Close frame failing the connection went to the peer.
+    peer.receive_data(b"".join(sent))
+    (close,) = list(peer.events())
+    assert close.code == 1007  # type: ignore[union-attr]
+
+
+async def test_set_exception_after_queued_messages() -> None:
+    reader, peer, _, _ = make_reader()
+    reader.feed_data(peer.send_text("first"))
+    error = ConnectionResetError("gone")
+    reader.set_exception(error)
+    reader.set_exception(RuntimeError("second one is ignored"))
+    assert (await reader.read()).data == "first"
+    with pytest.raises(ConnectionResetError, match="gone"):
+        await reader.read()
+
+
+async def test_read_waits_and_times_out() -> None:
+    reader, peer, _, _ = make_reader()
+    with pytest.raises(asyncio.TimeoutError):
+        await reader.read(timeout=0.01)
+    waiting = asyncio.create_task(reader.read())
+    await asyncio.sleep(0)
+    with pytest.raises(RuntimeError, match="another coroutine"):
+        await reader.read()
+    reader.feed_data(peer.send_text("woken"))
+    assert (await waiting).data == "woken"
+
+
+async def test_feed_message_wakes_a_reader() -> None:
+    reader, _, _, _ = make_reader()
+    waiting = asyncio.create_task(reader.read())
+    await asyncio.sleep(0)
+    reader.feed_message(WSMessage(WSMsgType.CLOSING, None, None))
+    assert (await waiting).type is WSMsgType.CLOSING
+
+
+def test_invalid_limits() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        make_reader(limit=0)
+    with pytest.raises(ValueError, match="positive"):
+        make_reader(max_messages=0)
+
+
+def test_activity_callback() -> None:
+    calls: list[None] = []
+    flow = Flow()
+    ours = WebSocketProtocol(Role.SERVER)
+    reader = WebSocketReader(
+        ours, flow, lambda data: None, on_activity=lambda: calls.append(None)
+    )
+    reader.feed_data(WebSocketProtocol(Role.CLIENT).send_ping())
+    reader.feed_data(b"")
+    assert len(calls) == 1
