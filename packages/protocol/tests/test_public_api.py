@@ -5,6 +5,15 @@ from __future__ import annotations
 import aioweb.protocol
 
 EXPECTED = {
+    "WSMsgType",
+    "WSMessage",
+    "WSCloseCode",
+    "WS_CLOSED_MESSAGE",
+    "WS_CLOSING_MESSAGE",
+    "WebSocketBase",
+    "WebSocketReader",
+    "WebSocketWriter",
+    "WSMessageTypeError",
     "ACCEPT_ENCODING",
     "AiowebError",
     "AsyncIterablePayload",

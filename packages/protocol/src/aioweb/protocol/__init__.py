@@ -53,6 +53,7 @@ from .exceptions import (
     PayloadTooLargeError,
     TransferEncodingError,
     WebSocketError,
+    WSMessageTypeError,
 )
 from .http_head import serialize_head, validate_field, validate_start_line
 from .message_streams import HttpMessageStreams, MessageHead, MessageSink
@@ -78,6 +79,16 @@ from .payloads import (
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import SENDFILE_CHUNK_SIZE, StreamWriter
+from .ws_base import WebSocketBase
+from .ws_reader import WebSocketReader
+from .ws_types import (
+    WS_CLOSED_MESSAGE,
+    WS_CLOSING_MESSAGE,
+    WSCloseCode,
+    WSMessage,
+    WSMsgType,
+)
+from .ws_writer import WebSocketWriter
 
 __version__ = "0.1.0"
 
@@ -94,6 +105,7 @@ __all__ = (
     "PayloadTooLargeError",
     "TransferEncodingError",
     "WebSocketError",
+    "WSMessageTypeError",
     # streams, base protocol, writer
     "BaseProtocol",
     "DEFAULT_LIMIT",
@@ -163,4 +175,12 @@ __all__ = (
     "quote_cookie_value",
     "unquote_cookie_value",
     # WebSocket glue
+    "WSMsgType",
+    "WSMessage",
+    "WSCloseCode",
+    "WS_CLOSED_MESSAGE",
+    "WS_CLOSING_MESSAGE",
+    "WebSocketBase",
+    "WebSocketReader",
+    "WebSocketWriter",
 )
