@@ -21,6 +21,8 @@ __all__ = (
     "FIELD_VALUE_BAD_LENIENT_RE",
     "CHUNK_LINE_RE",
     "CHUNK_LINE_LENIENT_RE",
+    "TCHAR_BYTES",
+    "FIELD_BYTES",
 )
 
 # RFC 5234 appendix B.1:
@@ -49,6 +51,11 @@ FIELD_VALUE_BAD_RE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 # Lenient mode lets other control bytes through (servers do send them, in
 # cookies say) but never NUL, CR or LF, which change how a line is read.
 FIELD_VALUE_BAD_LENIENT_RE = re.compile(rb"[\x00\r\n]")
+
+# The same two sets as bytes, for bytes.translate(None, delete): what is
+# left after deleting the allowed bytes is what is wrong.
+TCHAR_BYTES = bytes(sorted(TCHAR))
+FIELD_BYTES = bytes(sorted(FIELD_VCHAR | {9, 32}))
 
 # RFC 9112 §3:
 #   request-line   = method SP request-target SP HTTP-version

@@ -23,9 +23,11 @@ from . import _early, _framing
 from ._abnf import (
     CHUNK_LINE_LENIENT_RE,
     CHUNK_LINE_RE,
+    FIELD_BYTES,
     FIELD_VALUE_BAD_LENIENT_RE,
     FIELD_VALUE_BAD_RE,
     HTTP_VERSION_RE,
+    TCHAR_BYTES,
     TOKEN_RE,
 )
 from ._heads import RawHeaders
@@ -291,6 +293,10 @@ class Parser:
             if not self._informational_seen():
                 self._on_message_begin()
         while True:
+            if self._start is not None and not self._fields and not self._lenient:
+                end = self._fields_at_once(buf, pos)
+                if end >= 0:
+                    return self._head_complete(end), True
             line, pos = self._next_line(buf, pos)
             if line is None:
                 self._check_partial_head(buf, pos)
@@ -303,6 +309,60 @@ class Parser:
                 self._add_field(line, self._max_field_size, head=True)
             else:
                 return self._head_complete(pos), True
+
+    def _fields_at_once(self, buf: bytearray, pos: int) -> int:
+        """Take a whole, valid header section at ``pos`` in one go.
+
+        Returns the position after it, or -1 to read line by line instead
+        (not all here yet, no fields, an error to report, a limit to check):
+        the line-by-line reading is the specification, this is a shortcut
+        through bytes methods that accepts exactly the same sections.
+        """
+        if buf[pos : pos + 2] == b"\r\n":
+            return -1
+        end = buf.find(b"\r\n\r\n", pos)
+        if end < 0:
+            return -1
+        text = bytes(buf[pos:end])
+        # RFC 9110 §5.5: field values hold HTAB, SP, VCHAR and obs-text only;
+        # the CR and LF left over must all be line ends.
+        left = text.translate(None, FIELD_BYTES)
+        if len(left) != 2 * text.count(b"\r\n") or left.replace(b"\r\n", b""):
+            return -1
+        lines = text.split(b"\r\n")
+        if len(lines) > self._max_headers or (
+            len(text) > self._max_field_size
+            and max(map(len, lines)) > self._max_field_size
+        ):
+            return -1
+        fields = []
+        for line in lines:
+            name, colon, value = line.partition(b":")
+            if not colon or not name or name.translate(None, TCHAR_BYTES):
+                return -1
+            fields.append((name, value.strip(b" \t")))
+        for name, value in fields:
+            if len(name) in (7, 10, 14, 17):
+                self._classify(name, value)
+        self._fields = fields
+        return end + 4
+
+    def _classify(self, name: bytes, value: bytes) -> None:
+        """Note the value of a field that frames the message."""
+        lname = name.lower()
+        if lname == b"content-length":
+            # Checked at once, as a repeated or overlong value makes the
+            # message unusable whatever follows.
+            if self._cl and not self._lenient:
+                raise InvalidContentLength("Content-Length is repeated")
+            _framing.content_length((value,), self._lenient)
+            self._cl.append(value)
+        elif lname == b"transfer-encoding":
+            self._te.append(value)
+        elif lname == b"connection":
+            self._conn.append(value)
+        elif lname == b"upgrade":
+            self._has_upgrade = True
 
     def _skip_empty_lines(self, buf: bytearray, pos: int) -> int:
         """Skip CRLFs before a start line (RFC 9112 §2.2)."""
@@ -373,20 +433,7 @@ class Parser:
             raise TooManyHeaders(f"more than {self._max_headers} fields")
         fields.append((name, value))
         if head and len(name) in (7, 10, 14, 17):
-            lname = name.lower()
-            if lname == b"content-length":
-                # Checked at once, as a repeated or overlong value makes the
-                # message unusable whatever follows.
-                if self._cl and not self._lenient:
-                    raise InvalidContentLength("Content-Length is repeated")
-                _framing.content_length((value,), self._lenient)
-                self._cl.append(value)
-            elif lname == b"transfer-encoding":
-                self._te.append(value)
-            elif lname == b"connection":
-                self._conn.append(value)
-            elif lname == b"upgrade":
-                self._has_upgrade = True
+            self._classify(name, value)
 
     def _head_complete(self, pos: int) -> int:
         fields = self._fields
