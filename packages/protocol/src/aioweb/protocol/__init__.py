@@ -55,9 +55,18 @@ from .exceptions import (
     WebSocketError,
     WSMessageTypeError,
 )
+from .formdata import FormData
 from .http_head import serialize_head, validate_field, validate_start_line
 from .message_streams import HttpMessageStreams, MessageHead, MessageSink
 from .mimetypes import MimeType, parse_charset, parse_header_params, parse_mimetype
+from .multipart_reader import (
+    DEFAULT_MAX_FIELD_SIZE,
+    DEFAULT_MAX_HEADER_SIZE,
+    DEFAULT_MAX_PARTS,
+    BodyPartReader,
+    MultipartReader,
+)
+from .multipart_writer import MultipartWriter
 from .payloads import (
     PAYLOAD_REGISTRY,
     AsyncIterablePayload,
@@ -137,6 +146,13 @@ __all__ = (
     "TextIOPayload",
     "get_payload",
     "payload_type",
+    "FormData",
+    "MultipartWriter",
+    "MultipartReader",
+    "BodyPartReader",
+    "DEFAULT_MAX_FIELD_SIZE",
+    "DEFAULT_MAX_HEADER_SIZE",
+    "DEFAULT_MAX_PARTS",
     "ACCEPT_ENCODING",
     "DEFAULT_MAX_RATIO",
     "RATIO_FLOOR",
