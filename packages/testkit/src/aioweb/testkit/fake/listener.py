@@ -188,6 +188,9 @@ async def write_paced(
         elif piece:
             writer.write(piece)
             await writer.drain()
+            # drain() returns at once below the high-water mark; yield anyway
+            # so a lazily produced body (a gzip bomb) cannot starve the loop.
+            await asyncio.sleep(0)
         sent += len(piece)
         if len(piece) < len(whole):
             return False
@@ -195,10 +198,16 @@ async def write_paced(
 
 
 async def _flush(writer: asyncio.StreamWriter) -> None:
-    """Wait until the transport handed every buffered byte to the kernel."""
-    # With a high-water mark of 0, drain() returns only on an empty buffer.
-    writer.transport.set_write_buffer_limits(high=0)
-    await writer.drain()
+    """Wait (up to a second) until the transport's write buffer is empty.
+
+    Polled rather than drained: a TLS transport does not always wake a
+    drain() waiting for an empty buffer.
+    """
+    transport = writer.transport
+    for _ in range(1000):
+        if not transport.get_write_buffer_size() or transport.is_closing():
+            return
+        await asyncio.sleep(0.001)
 
 
 async def _finish(

@@ -1,0 +1,235 @@
+"""Every scripted misbehaviour, observed by a real client call.
+
+Raw asyncio streams see the bytes; httpx and aiohttp, real HTTP clients,
+show what an application would get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+
+from aioweb.testkit import (
+    End,
+    FakeServer,
+    Hang,
+    Reply,
+    gzip_bomb,
+    malformed_header,
+    malformed_status_line,
+    oversized_headers,
+    redirect,
+    redirect_loop,
+    reset_mid_response,
+    routes,
+    truncated,
+)
+
+
+async def test_delay_trips_a_read_timeout(connect: Any) -> None:
+    async with FakeServer(Reply(body=b"late", delay=1.0)) as server:
+        peer = await connect(server)
+        await peer.get()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(peer.reader.read(1), 0.2)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(0.2)) as client:
+            with pytest.raises(httpx.ReadTimeout):
+                await client.get(server.url)
+
+
+async def test_delay_shorter_than_the_timeout_is_only_slow(connect: Any) -> None:
+    async with FakeServer(Reply(body=b"late", delay=0.2)) as server:
+        peer = await connect(server)
+        started = time.monotonic()
+        await peer.get()
+        assert (await peer.read_response())[2] == b"late"
+        assert time.monotonic() - started >= 0.2
+
+
+async def test_drip_feeds_bytes_with_pauses(connect: Any) -> None:
+    reply = Reply(body=b"abcdef", drip=0.05, drip_size=2)
+    async with FakeServer(reply) as server:
+        peer = await connect(server)
+        started = time.monotonic()
+        await peer.get()
+        reads = []
+        while True:
+            data = await asyncio.wait_for(peer.reader.read(65536), 5)
+            reads.append(data)
+            if b"".join(reads).endswith(b"abcdef"):
+                break
+    whole = b"".join(reads)
+    # 2-byte pieces with 50 ms between them: the head alone is ~19 pieces.
+    assert len(reads) >= 10
+    assert max(map(len, reads)) <= 4
+    assert time.monotonic() - started >= 0.05 * (len(whole) // 2 - 1)
+
+
+async def test_drip_trips_a_total_timeout_but_not_a_read_timeout() -> None:
+    # ~25 two-byte pieces 10 ms apart: no single read waits 0.5 s, the whole
+    # response takes longer than 0.1 s.
+    async with FakeServer(Reply(body=b"x" * 10, drip=0.01, drip_size=2)) as server:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(0.5)) as client:
+            response = await client.get(server.url)
+        assert response.content == b"x" * 10
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.1)) as s:
+            with pytest.raises(asyncio.TimeoutError):
+                async with s.get(server.url) as resp:
+                    await resp.read()
+
+
+async def test_reset_mid_response_raises_connection_reset(connect: Any) -> None:
+    async with FakeServer(reset_mid_response(after=20)) as server:
+        peer = await connect(server)
+        await peer.get()
+        received = b""
+        with pytest.raises(ConnectionResetError):
+            while True:
+                data = await asyncio.wait_for(peer.reader.read(65536), 5)
+                if not data:
+                    break  # a FIN: the test fails below, no reset was seen
+                received += data
+        assert len(received) <= 20
+        assert server.requests[0].method == "GET"
+        async with httpx.AsyncClient() as client:
+            with pytest.raises(httpx.ReadError):
+                await client.get(server.url)
+
+
+async def test_reset_before_any_byte(connect: Any) -> None:
+    async with FakeServer(Reply(cut_after=0, end=End.RESET)) as server:
+        peer = await connect(server)
+        await peer.get()
+        with pytest.raises(ConnectionResetError):
+            await asyncio.wait_for(peer.reader.read(65536), 5)
+
+
+async def test_close_mid_response_ends_the_stream(connect: Any) -> None:
+    async with FakeServer(
+        Reply(body=b"y" * 100, cut_after=50, end=End.CLOSE)
+    ) as server:
+        peer = await connect(server)
+        await peer.get()
+        data = await asyncio.wait_for(peer.reader.read(), 5)
+    assert len(data) == 50
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+async def test_truncated_body_is_short_of_its_content_length(connect: Any) -> None:
+    async with FakeServer(truncated(b"partial", missing=10)) as server:
+        peer = await connect(server)
+        await peer.get()
+        _status, headers = await peer.read_head()
+        assert headers["content-length"] == "17"
+        with pytest.raises(asyncio.IncompleteReadError) as caught:
+            await asyncio.wait_for(peer.reader.readexactly(17), 5)
+        assert caught.value.partial == b"partial"
+        async with httpx.AsyncClient() as client:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.get(server.url)
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.ClientPayloadError):
+                async with session.get(server.url) as response:
+                    await response.read()
+
+
+async def test_malformed_status_line_is_a_client_error() -> None:
+    async with FakeServer(malformed_status_line()) as server:
+        async with httpx.AsyncClient() as client:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.get(server.url)
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.ClientResponseError):
+                async with session.get(server.url):
+                    pass
+    assert len(server.requests) == 2
+
+
+async def test_malformed_header_is_a_client_error() -> None:
+    async with FakeServer(malformed_header()) as server, httpx.AsyncClient() as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get(server.url)
+
+
+async def test_oversized_headers_exceed_a_client_limit() -> None:
+    async with FakeServer(oversized_headers(64 * 1024)) as server:
+        async with aiohttp.ClientSession(max_field_size=8190) as session:
+            with pytest.raises(aiohttp.ClientResponseError) as caught:
+                async with session.get(server.url):
+                    pass
+        assert "8190 bytes" in str(caught.value)
+
+
+async def test_gzip_bomb_inflates_beyond_a_limit(connect: Any) -> None:
+    limit = 32 << 20
+    async with FakeServer(gzip_bomb(size=1 << 30)) as server:
+        peer = await connect(server)
+        await peer.get()
+        _status, headers = await peer.read_head()
+        assert headers["content-encoding"] == "gzip"
+        assert headers["transfer-encoding"] == "chunked"
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        compressed = inflated = 0
+        while inflated <= limit:
+            size_line = await asyncio.wait_for(peer.reader.readuntil(b"\r\n"), 5)
+            size = int(size_line, 16)
+            assert size > 0, "the bomb ended before reaching the limit"
+            chunk = await asyncio.wait_for(peer.reader.readexactly(size + 2), 5)
+            compressed += size
+            # max_length bounds each step, as a careful client would.
+            out = inflater.decompress(chunk[:-2], 1 << 20)
+            while True:
+                assert out.strip(b"\0") == b"", "the bomb inflates to zeros"
+                inflated += len(out)
+                if not inflater.unconsumed_tail:
+                    break
+                out = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+    assert inflated > limit
+    # Zeros compress ~1000:1: crossing 32 MiB took well under 1 MiB.
+    assert compressed < limit // 100
+
+
+async def test_redirect_to_itself_loops_until_the_client_gives_up() -> None:
+    async with (
+        FakeServer(redirect_loop()) as server,
+        httpx.AsyncClient(follow_redirects=True, max_redirects=5) as client,
+    ):
+        with pytest.raises(httpx.TooManyRedirects):
+            await client.get(server.make_url("/loop"))
+    assert [r.target for r in server.requests] == ["/loop"] * 6
+
+
+async def test_redirects_between_two_paths_loop() -> None:
+    table = {"/a": redirect("/b"), "/b": redirect("/a")}
+    async with FakeServer(routes(table)) as server, aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.TooManyRedirects):
+            async with session.get(server.make_url("/a"), max_redirects=4):
+                pass
+    assert [r.path for r in server.requests] == ["/a", "/b", "/a", "/b"]
+
+
+async def test_hang_never_answers_until_closed(connect: Any) -> None:
+    server = FakeServer(Hang())
+    await server.start()
+    try:
+        peer = await connect(server)
+        await peer.get()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(peer.reader.read(1), 0.3)
+        assert server.open_connections == 1
+        assert len(server.requests) == 1
+    finally:
+        await server.close()
+    assert server.open_connections == 0
+    # The client now sees the connection gone: an end or a reset.
+    try:
+        data = await asyncio.wait_for(peer.reader.read(1), 5)
+    except ConnectionResetError:
+        data = b""
+    assert data == b""

@@ -1,0 +1,88 @@
+"""TLS fake servers with trustme certificates, seen by httpx and aiohttp."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+
+from aioweb.testkit import (
+    FakeServer,
+    FakeServerFactory,
+    FakeWebSocketServer,
+    Reply,
+    TLSCertificates,
+    reset_mid_response,
+)
+
+
+@pytest.fixture(scope="module")
+def certificates() -> TLSCertificates:
+    return TLSCertificates()
+
+
+async def test_https_reply_is_trusted_through_the_ca(
+    certificates: TLSCertificates,
+) -> None:
+    server = FakeServer(
+        Reply(body=b"secure"), ssl_context=certificates.server_context()
+    )
+    async with server:
+        assert server.url.startswith("https://127.0.0.1:")
+        async with httpx.AsyncClient(verify=certificates.client_context()) as client:
+            response = await client.get(server.make_url("/s"))
+    assert response.content == b"secure"
+    assert server.requests[0].target == "/s"
+
+
+async def test_untrusted_client_fails_verification(
+    certificates: TLSCertificates,
+) -> None:
+    async with (
+        FakeServer(Reply(), ssl_context=certificates.server_context()) as server,
+        httpx.AsyncClient(verify=ssl.create_default_context()) as client,
+    ):
+        with pytest.raises(httpx.ConnectError):
+            await client.get(server.url)
+
+
+async def test_reset_over_tls(certificates: TLSCertificates, connect: Any) -> None:
+    async with (
+        FakeServer(
+            reset_mid_response(after=30), ssl_context=certificates.server_context()
+        ) as server,
+        httpx.AsyncClient(verify=certificates.client_context()) as client,
+    ):
+        with pytest.raises(httpx.ReadError):
+            await client.get(server.url)
+
+
+async def test_wss_echo(certificates: TLSCertificates) -> None:
+    server = FakeWebSocketServer(ssl_context=certificates.server_context())
+    async with server:
+        assert server.url.startswith("wss://")
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(server.url, ssl=certificates.client_context()) as ws,
+        ):
+            await ws.send_str("over tls")
+            assert await ws.receive_str(timeout=5) == "over tls"
+
+
+async def test_factory_tls_flag_uses_its_certificates(
+    certificates: TLSCertificates,
+) -> None:
+    async with FakeServerFactory(certificates) as factory:
+        server = await factory(Reply(body=b"ok"), tls=True)
+        async with httpx.AsyncClient(
+            verify=factory.certificates.client_context()
+        ) as client:
+            assert (await client.get(server.url)).content == b"ok"
+    assert server.closed
+
+
+def test_ca_pem_is_a_certificate(certificates: TLSCertificates) -> None:
+    assert certificates.ca_pem.startswith(b"-----BEGIN CERTIFICATE-----")

@@ -1,0 +1,177 @@
+"""The fake WebSocket server, seen by aiohttp's client and by raw frames."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import struct
+from typing import Any
+
+import aiohttp
+import pytest
+
+from aioweb.testkit import FakeWebSocketServer, Message
+
+# RFC 6455 section 1.3's worked example.
+SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ=="
+SAMPLE_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
+
+def handshake(key: str = SAMPLE_KEY, version: str = "13") -> bytes:
+    return (
+        "GET /chat HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        f"Sec-WebSocket-Version: {version}\r\n\r\n"
+    ).encode()
+
+
+def client_frame(
+    opcode: int, payload: bytes, *, fin: bool = True, mask: bool = True
+) -> bytes:
+    """A client frame (RFC 6455 section 5.2), masked unless told otherwise."""
+    first = (0x80 if fin else 0) | opcode
+    if not mask:
+        return struct.pack("!BB", first, len(payload)) + payload
+    key = os.urandom(4)
+    masked = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    return struct.pack("!BB", first, 0x80 | len(payload)) + key + masked
+
+
+async def read_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    first, second = await asyncio.wait_for(reader.readexactly(2), 5)
+    assert not second & 0x80, "server frames are never masked"
+    return first & 0x0F, await reader.readexactly(second & 0x7F)
+
+
+async def test_handshake_answers_the_rfc_sample_accept(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        status, headers = await peer.read_head()
+    assert status == b"HTTP/1.1 101 Switching Protocols"
+    assert headers["sec-websocket-accept"] == SAMPLE_ACCEPT
+    assert headers["upgrade"] == "websocket"
+    assert server.requests[0].target == "/chat"
+
+
+def test_accept_agrees_with_websockets_core_when_installed() -> None:
+    from aioweb.testkit.fake import websocket
+
+    assert websocket._accept_from_key(SAMPLE_KEY) == SAMPLE_ACCEPT
+    assert websocket.compute_accept(SAMPLE_KEY) == SAMPLE_ACCEPT
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (handshake(version="8"), b"HTTP/1.1 426 Upgrade Required"),
+        (handshake(key="c2hvcnQ="), b"HTTP/1.1 400 Bad Request"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 426 Upgrade Required"),
+        (
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+            b"HTTP/1.1 400 Bad Request",
+        ),
+    ],
+)
+async def test_bad_handshakes_are_refused(
+    connect: Any, request_bytes: bytes, status: bytes
+) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(request_bytes)
+        got, _headers, _body = await peer.read_response()
+    assert got == status
+
+
+async def test_aiohttp_client_gets_greeting_and_echo() -> None:
+    async with (
+        FakeWebSocketServer(greeting=["hello"]) as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url) as ws,
+    ):
+        assert await ws.receive_str(timeout=5) == "hello"
+        await ws.send_str("text")
+        assert await ws.receive_str(timeout=5) == "text"
+        await ws.send_bytes(b"\x00\x01" * 40000)
+        assert await ws.receive_bytes(timeout=5) == b"\x00\x01" * 40000
+        await ws.close()
+    assert server.messages == ["text", b"\x00\x01" * 40000]
+    assert server.close_codes == [1000]
+
+
+async def test_handler_scripts_the_answers() -> None:
+    async def handler(message: Message) -> list[Message]:
+        assert isinstance(message, str)
+        return [message.upper(), message.encode()]
+
+    async with (
+        FakeWebSocketServer(handler) as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url) as ws,
+    ):
+        await ws.send_str("abc")
+        assert await ws.receive_str(timeout=5) == "ABC"
+        assert await ws.receive_bytes(timeout=5) == b"abc"
+
+
+async def test_fragmented_message_is_assembled(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x1, b"hel", fin=False) + client_frame(0x0, b"lo"))
+        assert await read_frame(peer.reader) == (0x1, b"hello")
+    assert server.messages == ["hello"]
+
+
+async def test_ping_is_answered_with_pong(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x9, b"beat"))
+        assert await read_frame(peer.reader) == (0xA, b"beat")
+
+
+async def test_ignored_ping_gets_no_pong(connect: Any) -> None:
+    async with FakeWebSocketServer(answer_pings=False) as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x9, b"beat"))
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(peer.reader.readexactly(2), 0.3)
+    assert server.pings == [b"beat"]
+
+
+async def test_ignored_pings_trip_the_aiohttp_heartbeat() -> None:
+    async with (
+        FakeWebSocketServer(answer_pings=False) as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url, heartbeat=0.1) as ws,
+    ):
+        message = await ws.receive(timeout=5)
+        assert message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR)
+        assert isinstance(ws.exception(), aiohttp.ServerTimeoutError)
+    assert server.pings, "the client did ping"
+
+
+async def test_unmasked_client_frame_is_closed_with_1002(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x1, b"x", mask=False))
+        opcode, payload = await read_frame(peer.reader)
+    assert opcode == 0x8
+    assert struct.unpack("!H", payload[:2]) == (1002,)
+
+
+async def test_invalid_utf8_is_closed_with_1007(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x1, b"\xff\xfe"))
+        opcode, payload = await read_frame(peer.reader)
+    assert (opcode, payload[:2]) == (0x8, struct.pack("!H", 1007))
