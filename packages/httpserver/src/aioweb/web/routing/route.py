@@ -157,8 +157,12 @@ class SystemRoute(AbstractRoute):
     """The route of a failed match: its handler raises the HTTP error."""
 
     def __init__(self, http_exception: BaseException) -> None:
+        # Built for every failed match: skip the checks of user handlers.
         self._http_exception = http_exception
-        super().__init__(hdrs.METH_ANY, self._raise)
+        self._method = hdrs.METH_ANY
+        self._handler = self._raise
+        self._expect_handler = default_expect_handler
+        self._resource = None
 
     async def _raise(self, request: Request) -> Response:
         raise self._http_exception
