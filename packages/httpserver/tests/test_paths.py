@@ -69,10 +69,8 @@ def test_quoting() -> None:
     assert quote_segment("100%") == "100%25"
 
 
-@given(st.text(min_size=1))
+# Surrogates cannot be encoded as UTF-8, so they never occur in a URL.
+@given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1))
 def test_a_quoted_segment_decodes_back_to_its_value(value: str) -> None:
-    surrogates = any(0xD800 <= ord(char) <= 0xDFFF for char in value)
-    if surrogates:  # not encodable as UTF-8, so never part of a URL
-        return
     assert unquote_value(decode_path("/" + quote_segment(value))[1:]) == value
     assert "/" not in decode_path("/" + quote_segment(value))[1:]

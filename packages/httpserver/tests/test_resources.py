@@ -7,6 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from aioweb import web
@@ -15,6 +18,15 @@ from aioweb.web.routing.errors import RouteMethodNotAllowed
 
 async def handler(request: Any) -> str:
     return "ok"
+
+
+class FakeRequestForProperty:
+    """Hypothesis runs one test many times: fixtures cannot vary per example."""
+
+    def __init__(self, method: str, raw_path: str) -> None:
+        self.method = method
+        self.rel_url = URL.build(path=raw_path, encoded=True)
+        self.headers = CIMultiDictProxy(CIMultiDict[str]())
 
 
 @pytest.fixture
@@ -214,6 +226,22 @@ def test_partial_of_a_coroutine_function_is_a_handler(
     assert route.method == "GET"
 
 
+def test_object_with_async_call_is_a_handler(router: web.UrlDispatcher) -> None:
+    class Handler:
+        async def __call__(self, request: Any) -> str:
+            return "called"
+
+    class SyncCall:
+        def __call__(self, request: Any) -> str:
+            return "sync"
+
+    assert router.add_get("/obj", Handler()).method == "GET"
+    with pytest.raises(TypeError, match="Only async functions"):
+        router.add_get("/sync-obj", SyncCall())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Only async functions"):
+        router.add_get("/cls", Handler)  # type: ignore[arg-type]
+
+
 def test_expect_handler_must_be_a_coroutine_function(
     router: web.UrlDispatcher,
 ) -> None:
@@ -264,6 +292,22 @@ async def test_any_method_route(
     route = router.add_route("*", "/any", handler)
     for method in ("GET", "POST", "BREW"):
         assert (await resolve(router, make_request, method, "/any")).route is route
+
+
+# Surrogates cannot be encoded as UTF-8, so they never occur in a URL.
+@given(value=st.text(st.characters(exclude_categories=("Cs",)), min_size=1))
+async def test_any_value_round_trips_through_url_for(value: str) -> None:
+    router = web.UrlDispatcher()
+    router.add_get("/a/{name}/b", handler, name="one")
+    router.add_get("/t/{tail:.+}", handler, name="tail")
+    cases = [("one", "name")]
+    if "\n" not in value:  # a regex is applied as written: "." skips newlines
+        cases.append(("tail", "tail"))
+    for name, key in cases:
+        url = router[name].url_for(**{key: value})
+        request = FakeRequestForProperty("GET", url.raw_path)
+        info = await router.resolve(request)
+        assert dict(info) == {key: value}
 
 
 async def test_route_introspection(router: web.UrlDispatcher) -> None:

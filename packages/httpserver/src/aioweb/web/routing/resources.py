@@ -43,7 +43,9 @@ Resolution = tuple[UrlMappingMatchInfo | None, set[str]]
 ROUTE_RE: Final = re.compile(r"(\{[_a-zA-Z][^{}]*(?:\{[^{}]*\}[^{}]*)*\})")
 _DYN: Final = re.compile(r"\{(?P<var>[_a-zA-Z][_a-zA-Z0-9]*)\}")
 _DYN_WITH_RE: Final = re.compile(r"\{(?P<var>[_a-zA-Z][_a-zA-Z0-9]*):(?P<re>.+)\}")
-_SEGMENT: Final = r"[^{}/]+"
+# One non-empty segment. aiohttp also excludes braces, so a value holding
+# "{" could be built by url_for but never matched; here any segment matches.
+_SEGMENT: Final = r"[^/]+"
 
 
 def index_key_of(safe_static_prefix: str) -> str:

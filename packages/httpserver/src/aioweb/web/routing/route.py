@@ -43,10 +43,21 @@ async def default_expect_handler(request: Request) -> Response | None:
     return None
 
 
+async def _no_continue(request: Request) -> Response | None:
+    # RFC 9110 §10.1.1 lets a server answer with the final status instead of
+    # 100 Continue; for a routing error there is no point in the body.
+    return None
+
+
 def _is_coroutine_function(obj: object) -> bool:
     while isinstance(obj, partial):
         obj = obj.func
-    return inspect.iscoroutinefunction(obj)
+    if inspect.iscoroutinefunction(obj):
+        return True
+    # An instance whose class defines ``async def __call__``.
+    if not callable(obj) or inspect.isclass(obj):
+        return False
+    return inspect.iscoroutinefunction(type(obj).__call__)
 
 
 class AbstractRoute(abc.ABC):
@@ -161,7 +172,7 @@ class SystemRoute(AbstractRoute):
         self._http_exception = http_exception
         self._method = hdrs.METH_ANY
         self._handler = self._raise
-        self._expect_handler = default_expect_handler
+        self._expect_handler = _no_continue
         self._resource = None
 
     async def _raise(self, request: Request) -> Response:
