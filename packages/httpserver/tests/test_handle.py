@@ -112,3 +112,12 @@ async def test_routing_error_chains_are_built_per_request(
     assert len(app._chains) == 0
     await app.handle(make_request("GET", "/"))
     assert len(app._chains) == 1
+
+
+async def test_no_100_continue_before_a_routing_error(
+    make_request: Callable[..., Any],
+) -> None:
+    request = make_request("POST", "/missing", headers={"Expect": "100-continue"})
+    with pytest.raises(RouteNotFound):
+        await app_with().handle(request)
+    assert request.writer.written == []
