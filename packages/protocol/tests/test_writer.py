@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import os
 import socket
+import zlib
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,30 @@ async def test_compressed_chunked_body(
     decoder = get_decoder(encoding)
     assert decoder.decompress(coded) + decoder.flush() == body + b"!"
     assert len(coded) < len(body) // 10
+
+
+async def test_enable_compression_takes_aiohttp_arguments(
+    writer: StreamWriter, transport: Any
+) -> None:
+    # aiohttp code passes a zlib strategy second; it must not become a level.
+    writer.enable_compression("deflate", zlib.Z_DEFAULT_STRATEGY)
+    await writer.write_headers("HTTP/1.0 200 OK", CIMultiDict())
+    await writer.write_eof(b"a" * 10_000)
+    coded = transport.data.split(b"\r\n\r\n", 1)[1]
+    assert len(coded) < 100
+    assert zlib.decompress(coded) == b"a" * 10_000
+
+
+async def test_compression_level(protocol: BaseProtocol, transport: Any) -> None:
+    sizes = []
+    for level in (0, 9):
+        transport.written.clear()
+        writer = StreamWriter(protocol, asyncio.get_running_loop())
+        writer.enable_compression("gzip", level=level)
+        await writer.write_eof(b"abc" * 10_000)
+        sizes.append(len(transport.data))
+        assert gzip.decompress(transport.data) == b"abc" * 10_000
+    assert sizes[0] > 30_000 > 1000 > sizes[1]
 
 
 async def test_gzip_output_is_standard(writer: StreamWriter, transport: Any) -> None:

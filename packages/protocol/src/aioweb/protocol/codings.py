@@ -157,13 +157,17 @@ def get_decoder(
     return decoder
 
 
-def get_encoder(encoding: str, *, level: int | None = None) -> ContentEncoder:
+def get_encoder(
+    encoding: str, *, level: int | None = None, strategy: int | None = None
+) -> ContentEncoder:
     """Return a streaming encoder for a ``Content-Encoding`` value.
 
     Args:
         encoding: ``gzip``, ``deflate`` (zlib-wrapped, RFC 9110 §8.4.1.2),
             ``br`` or ``zstd``; any case.
         level: the coding's compression level; its default when None.
+        strategy: a zlib strategy for ``gzip`` and ``deflate``
+            (``zlib.Z_DEFAULT_STRATEGY`` when None).
 
     Raises:
         ValueError: the coding is unknown or its package is not installed.
@@ -178,7 +182,9 @@ def get_encoder(encoding: str, *, level: int | None = None) -> ContentEncoder:
     if name in ("gzip", "x-gzip", "deflate"):
         wbits = 16 + zlib.MAX_WBITS if name != "deflate" else zlib.MAX_WBITS
         return _ZlibEncoder(
-            wbits, zlib.Z_DEFAULT_COMPRESSION if level is None else level
+            wbits,
+            zlib.Z_DEFAULT_COMPRESSION if level is None else level,
+            zlib.Z_DEFAULT_STRATEGY if strategy is None else strategy,
         )
     if name == "br" and brotli is not None:
         return _BrotliEncoder(level)
@@ -361,8 +367,10 @@ class _ZstdDecoder(_Decoder):
 class _ZlibEncoder:
     __slots__ = ("_obj",)
 
-    def __init__(self, wbits: int, level: int) -> None:
-        self._obj = zlib.compressobj(level, zlib.DEFLATED, wbits)
+    def __init__(self, wbits: int, level: int, strategy: int) -> None:
+        self._obj = zlib.compressobj(
+            level, zlib.DEFLATED, wbits, zlib.DEF_MEM_LEVEL, strategy
+        )
 
     def compress(self, data: bytes) -> bytes:
         return self._obj.compress(data)

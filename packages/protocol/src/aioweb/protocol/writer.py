@@ -124,17 +124,27 @@ class StreamWriter:
         self.chunked = True
 
     def enable_compression(
-        self, encoding: str = "deflate", level: int | None = None
+        self,
+        encoding: str = "deflate",
+        strategy: int | None = None,
+        *,
+        level: int | None = None,
     ) -> None:
         """Code the body with ``gzip``, ``deflate``, ``br`` or ``zstd``.
 
         The coded length is not known in advance: pair this with chunking, or
         with a read-until-close body.
 
+        Args:
+            encoding: the content coding.
+            strategy: a zlib strategy (``zlib.Z_FILTERED``...), for gzip and
+                deflate only, as in aiohttp.
+            level: the coding's compression level; its default when None.
+
         Raises:
             ValueError: the coding is unknown or not installed.
         """
-        self._compress = get_encoder(encoding, level=level)
+        self._compress = get_encoder(encoding, level=level, strategy=strategy)
 
     # -- head -------------------------------------------------------------
 
