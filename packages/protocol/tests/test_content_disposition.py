@@ -87,6 +87,12 @@ def test_invalid_arguments(disptype: str, params: dict[str, str]) -> None:
         ("attachment; bad; filename=ok.txt", ("attachment", {"filename": "ok.txt"})),
         ("attachment; filename=100%22.txt", ("attachment", {"filename": "100%22.txt"})),
         ('form-data; name="x%22y"', ("form-data", {"name": 'x"y'})),
+        # Browsers do not backslash-escape in form-data (RFC 7578 §4.2).
+        (
+            'form-data; name="f"; filename="C:\\dir\\a.txt"',
+            ("form-data", {"name": "f", "filename": "C:\\dir\\a.txt"}),
+        ),
+        ('form-data; name="\\"; x=1', ("form-data", {"name": "\\", "x": "1"})),
         ("", (None, {})),
         ("inva lid; filename=x", (None, {})),
         ('"quoted"', (None, {})),

@@ -141,8 +141,9 @@ def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str,
 
     Extended values (``filename*``) are decoded (RFC 8187) and kept under
     their own ``*`` name; RFC 2231 continuations (``filename*0``,
-    ``filename*1*``...) are joined. In ``form-data``, ``%22``, ``%0D`` and
-    ``%0A`` in quoted values are decoded (RFC 7578 §4.2).
+    ``filename*1*``...) are joined. In ``form-data``, a backslash is an
+    ordinary character and ``%22``, ``%0D`` and ``%0A`` in quoted values are
+    decoded (RFC 7578 §4.2, as browsers write them).
 
     Returns:
         ``(disposition type lower-cased, parameters)``; ``(None, {})`` when
@@ -162,7 +163,7 @@ def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str,
     form = disptype == "form-data"
     params: dict[str, str] = {}
     pieces: dict[str, dict[int, tuple[str, bool]]] = {}
-    for name, value in parse_header_params(semicolon + rest).items():
+    for name, value in parse_header_params(semicolon + rest, escapes=not form).items():
         continuation = _CONTINUATION.fullmatch(name)
         if continuation is not None:
             base, index, star = continuation.groups()

@@ -26,6 +26,14 @@ _PARAM: Final = re.compile(
     (?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<token>[^;\s"]+))\s*""",
     re.VERBOSE | re.DOTALL,
 )
+# HTML's multipart/form-data (RFC 7578 §4.2) percent-encodes '"' in values
+# and leaves backslashes alone: there, a quoted value runs to the first quote
+# that ends the parameter.
+_RAW_PARAM: Final = re.compile(
+    rf"""\s*;\s*(?P<name>{_TOKEN})\s*=\s*
+    (?:"(?P<quoted>.*?)"(?=\s*(?:;|$))|(?P<token>[^;\s"]+))\s*""",
+    re.VERBOSE | re.DOTALL,
+)
 _SKIP: Final = re.compile(r'(?:[^;"]|"(?:[^"\\]|\\.)*"?)*', re.DOTALL)
 _UNESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
 
@@ -39,25 +47,29 @@ class MimeType(NamedTuple):
     parameters: MultiDictProxy[str]
 
 
-def parse_header_params(text: str) -> MultiDict[str]:
+def parse_header_params(text: str, *, escapes: bool = True) -> MultiDict[str]:
     """Parse ``; name=value`` parameters; names are lower-cased.
 
     Args:
         text: what follows the main value, starting at its first ``;``.
+        escapes: whether a backslash escapes the next character in a quoted
+            value (RFC 9110 §5.6.4); form-data uses no escapes.
 
     Example:
         >>> dict(parse_header_params('; charset="utf-8"; q=1'))
         {'charset': 'utf-8', 'q': '1'}
     """
     params: MultiDict[str] = MultiDict()
+    pattern = _PARAM if escapes else _RAW_PARAM
     pos = 0
     while pos < len(text):
-        match = _PARAM.match(text, pos)
+        match = pattern.match(text, pos)
         if match is not None:
             quoted = match.group("quoted")
-            value = (
-                _UNESCAPE.sub(r"\1", quoted) if quoted is not None else match["token"]
-            )
+            if quoted is None:
+                value = match["token"]
+            else:
+                value = _UNESCAPE.sub(r"\1", quoted) if escapes else quoted
             params.add(match["name"].lower(), value)
             pos = match.end()
             continue
