@@ -15,7 +15,7 @@ APPLICATION = {
     "CleanupContext",
     "CleanupError",
 }
-TYPING = {"Handler", "Middleware", "RoutableRequest"}
+TYPING = {"Handler", "Middleware", "ResolvableRequest", "RoutableRequest"}
 MIDDLEWARES = {"middleware", "normalize_path_middleware"}
 ROUTE_DEFINITIONS = {
     "AbstractRouteDef",

@@ -45,7 +45,7 @@ from .routing.subapps import (
     PrefixedSubAppResource,
 )
 from .routing.views import AbstractView, View
-from .typedefs import Handler, Middleware, RoutableRequest
+from .typedefs import Handler, Middleware, ResolvableRequest, RoutableRequest
 
 __version__ = "0.1.0"
 
@@ -61,6 +61,7 @@ __all__ = (
     # typing
     "Handler",
     "Middleware",
+    "ResolvableRequest",
     "RoutableRequest",
     # middlewares
     "middleware",

@@ -1,8 +1,9 @@
 """What the application and routing layer needs from a request and a handler.
 
-Routing is written against the small :class:`RoutableRequest` protocol, not
+Routing is written against two small protocols, not
 against a concrete request class, so the request type of the HTTP layer slots
-in without the router importing it. A request must offer:
+in without the router importing it. Resolving needs only
+:class:`ResolvableRequest`; the application needs :class:`RoutableRequest`:
 
 * ``method`` and ``rel_url`` (the path is matched on ``rel_url.raw_path``,
   decoded by the router itself, see :mod:`aioweb.web.routing.paths`);
@@ -41,8 +42,8 @@ class ContinueWriter(Protocol):
         """Wait until the transport's buffer has room."""
 
 
-class RoutableRequest(Protocol):
-    """What routing, middlewares and the application read from a request."""
+class ResolvableRequest(Protocol):
+    """What the router reads to resolve a request."""
 
     @property
     def method(self) -> str:
@@ -55,6 +56,10 @@ class RoutableRequest(Protocol):
     @property
     def headers(self) -> Mapping[str, str]:
         """Case-insensitive request headers."""
+
+
+class RoutableRequest(ResolvableRequest, Protocol):
+    """What the application, middlewares and expect handlers read too."""
 
     @property
     def version(self) -> tuple[int, int]:
@@ -71,7 +76,7 @@ class RoutableRequest(Protocol):
     @match_info.setter
     def match_info(self, value: UrlMappingMatchInfo) -> None: ...
 
-    def clone(self, *, rel_url: URL | str) -> RoutableRequest:
+    def clone(self, *, rel_url: URL | str) -> ResolvableRequest:
         """A copy of the request with another target."""
 
 
@@ -98,6 +103,7 @@ __all__ = (
     "Handler",
     "Middleware",
     "Request",
+    "ResolvableRequest",
     "Response",
     "RoutableRequest",
 )

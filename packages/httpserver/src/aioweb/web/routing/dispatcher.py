@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Container, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sized
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from aioweb.protocol import hdrs
 
-from ..typedefs import ExpectHandler, Handler, Request
+from ..typedefs import ExpectHandler, Handler, ResolvableRequest
 from .errors import HTTPBadRequest, HTTPMethodNotAllowed, HTTPNotFound
 from .match_info import MatchInfoError, UrlMappingMatchInfo
 from .paths import InvalidPath, decode_path
@@ -36,6 +36,7 @@ from .resources import (
     AbstractResource,
     DynamicResource,
     PlainResource,
+    Resolution,
     Resource,
 )
 from .route import AbstractRoute
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from .views import AbstractView
 
 _NAME_SPLIT: Final = re.compile(r"[.:-]")
+_SyncResolve = Callable[[str, str], Resolution]
 
 
 class ResourcesView(Sized, Iterable[AbstractResource], Container[AbstractResource]):
@@ -90,14 +92,15 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
     def __init__(self) -> None:
         self._resources: list[AbstractResource] = []
         self._named_resources: dict[str, AbstractResource] = {}
-        self._index: dict[str, list[AbstractResource]] = {}
+        # key -> [(resource, its synchronous matcher or None)]
+        self._index: dict[str, list[tuple[AbstractResource, _SyncResolve | None]]] = {}
         self._domain_resources: list[MatchedSubAppResource] = []
         self._max_depth = 0
         self._frozen = False
 
     # -- resolving ---------------------------------------------------------
 
-    async def resolve(self, request: Request) -> UrlMappingMatchInfo:
+    async def resolve(self, request: ResolvableRequest) -> UrlMappingMatchInfo:
         """Match the request against the routes.
 
         Returns:
@@ -110,7 +113,9 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
             return MatchInfoError(HTTPBadRequest(text=str(error)))
         return await self.resolve_path(request, path)
 
-    async def resolve_path(self, request: Request, path: str) -> UrlMappingMatchInfo:
+    async def resolve_path(
+        self, request: ResolvableRequest, path: str
+    ) -> UrlMappingMatchInfo:
         """Match a path already decoded to the router's safe form."""
         allowed: set[str] = set()
         for domain in self._domain_resources:
@@ -128,8 +133,11 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
                 cut = path.find("/", cut + 1)
             part = path[:cut] or "/"
         while part:
-            for resource in index.get(part, ()):
-                match_info, methods = await resource.resolve_path(request, path)
+            for resource, resolve_sync in index.get(part, ()):
+                if resolve_sync is not None:  # no coroutine for the common case
+                    match_info, methods = resolve_sync(request.method, path)
+                else:
+                    match_info, methods = await resource.resolve_path(request, path)
                 if match_info is not None:
                     return match_info
                 allowed |= methods
@@ -220,7 +228,13 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
 
     def _index_resource(self, resource: AbstractResource) -> None:
         key = resource.index_key
-        self._index.setdefault(key, []).append(resource)
+        resolve_sync = None
+        if (
+            isinstance(resource, Resource)
+            and type(resource).resolve_path is Resource.resolve_path
+        ):
+            resolve_sync = resource._resolve
+        self._index.setdefault(key, []).append((resource, resolve_sync))
         if key != "/":
             self._max_depth = max(self._max_depth, key.count("/"))
 

@@ -25,7 +25,7 @@ from yarl import URL
 
 from aioweb.protocol import hdrs
 
-from ..typedefs import ExpectHandler, Handler, Request
+from ..typedefs import ExpectHandler, Handler, ResolvableRequest
 from .match_info import UrlMappingMatchInfo
 from .paths import InvalidPath, decode_path, quote_path, quote_segment, to_safe_form
 from .paths import unquote_value as _unquote
@@ -82,7 +82,7 @@ class AbstractResource(Sized, abc.ABC):
         """Build a URL for the resource."""
 
     @abc.abstractmethod
-    async def resolve(self, request: Request) -> Resolution:
+    async def resolve(self, request: ResolvableRequest) -> Resolution:
         """Match the request; see :data:`Resolution`."""
 
     @abc.abstractmethod
@@ -109,7 +109,7 @@ class AbstractResource(Sized, abc.ABC):
         """The path prefix under which the router indexes the resource."""
         return index_key_of(self.canonical.partition("{")[0].rpartition("/")[0])
 
-    async def resolve_path(self, request: Request, path: str) -> Resolution:
+    async def resolve_path(self, request: ResolvableRequest, path: str) -> Resolution:
         """Match a path already decoded by the router.
 
         The router decodes the request's path once and calls this on each
@@ -164,14 +164,14 @@ class Resource(AbstractResource):
     def _match(self, path: str) -> dict[str, str] | None:
         """The path's variables if the safe-form ``path`` matches."""
 
-    async def resolve(self, request: Request) -> Resolution:
+    async def resolve(self, request: ResolvableRequest) -> Resolution:
         try:
             path = decode_path(request.rel_url.raw_path)
         except InvalidPath:
             return None, set()
         return self._resolve(request.method, path)
 
-    async def resolve_path(self, request: Request, path: str) -> Resolution:
+    async def resolve_path(self, request: ResolvableRequest, path: str) -> Resolution:
         return self._resolve(request.method, path)
 
     def _resolve(self, method: str, path: str) -> Resolution:

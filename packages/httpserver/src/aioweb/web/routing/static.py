@@ -21,7 +21,7 @@ from yarl import URL
 
 from aioweb.protocol import hdrs
 
-from ..typedefs import ExpectHandler, Request, Response
+from ..typedefs import ExpectHandler, Request, ResolvableRequest, Response
 from .match_info import UrlMappingMatchInfo
 from .paths import InvalidPath, decode_path, quote_path
 from .paths import unquote_value as _unquote
@@ -166,14 +166,14 @@ class StaticResource(PrefixResource):
         )
         self._allowed_methods.add(hdrs.METH_OPTIONS)
 
-    async def resolve(self, request: Request) -> Resolution:
+    async def resolve(self, request: ResolvableRequest) -> Resolution:
         try:
             path = decode_path(request.rel_url.raw_path)
         except InvalidPath:
             return None, set()
         return await self.resolve_path(request, path)
 
-    async def resolve_path(self, request: Request, path: str) -> Resolution:
+    async def resolve_path(self, request: ResolvableRequest, path: str) -> Resolution:
         if not self._covers(path):
             return None, set()
         route = self._routes.get(request.method)

@@ -25,7 +25,7 @@ from yarl import URL
 
 from aioweb.protocol import hdrs
 
-from ..typedefs import Request
+from ..typedefs import ResolvableRequest
 from .errors import HTTPMethodNotAllowed
 from .paths import InvalidPath, decode_path
 from .resources import PrefixResource, Resolution
@@ -63,14 +63,14 @@ class PrefixedSubAppResource(PrefixResource):
     def get_info(self) -> dict[str, Any]:
         return {"app": self._app, "prefix": self._prefix}
 
-    async def resolve(self, request: Request) -> Resolution:
+    async def resolve(self, request: ResolvableRequest) -> Resolution:
         try:
             path = decode_path(request.rel_url.raw_path)
         except InvalidPath:
             return None, set()
         return await self.resolve_path(request, path)
 
-    async def resolve_path(self, request: Request, path: str) -> Resolution:
+    async def resolve_path(self, request: ResolvableRequest, path: str) -> Resolution:
         if not self._covers(path):
             return None, set()
         match_info = await self._app.router.resolve_path(request, path)
@@ -94,7 +94,7 @@ class AbstractRuleMatching(abc.ABC):
     """A rule deciding whether a request belongs to a sub-application."""
 
     @abc.abstractmethod
-    async def match(self, request: Request) -> bool:
+    async def match(self, request: ResolvableRequest) -> bool:
         """Whether the request satisfies the rule."""
 
     @abc.abstractmethod
@@ -149,7 +149,7 @@ class Domain(AbstractRuleMatching):
             return host
         return f"{host}:{url.port}"
 
-    async def match(self, request: Request) -> bool:
+    async def match(self, request: ResolvableRequest) -> bool:
         host = request.headers.get(hdrs.HOST)
         if not host:
             return False
@@ -214,7 +214,7 @@ class MatchedSubAppResource(PrefixedSubAppResource):
     def get_info(self) -> dict[str, Any]:
         return {"app": self._app, "rule": self._rule}
 
-    async def resolve_path(self, request: Request, path: str) -> Resolution:
+    async def resolve_path(self, request: ResolvableRequest, path: str) -> Resolution:
         if not await self._rule.match(request):
             return None, set()
         match_info = await self._app.router.resolve_path(request, path)
