@@ -6,7 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aioweb.protocol.cookie_dates import format_cookie_date, parse_cookie_date
+from aioweb.protocol.cookie_dates import (
+    format_cookie_date,
+    normalize_cookie_date,
+    parse_cookie_date,
+)
 
 UTC = timezone.utc
 NOV_6 = datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
@@ -98,12 +102,32 @@ def test_format() -> None:
 
 @given(st.datetimes(min_value=datetime(1601, 1, 1), timezones=st.just(UTC)))
 def test_round_trip(moment: datetime) -> None:
-    assert parse_cookie_date(format_cookie_date(moment)) == moment.replace(
-        microsecond=0
-    )
+    text = format_cookie_date(moment)
+    assert parse_cookie_date(text) == moment.replace(microsecond=0)
+    # Netscape's dashes take the general path of the algorithm: same result.
+    day, month, year = text[5:16].split(" ")
+    netscape = f"{text[:5]}{day}-{month}-{year}{text[16:]}"
+    assert parse_cookie_date(netscape) == moment.replace(microsecond=0)
 
 
 @given(st.text())
 def test_never_raises(value: str) -> None:
     result = parse_cookie_date(value)
     assert result is None or result.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        # A wrong weekday is no reason to rebuild: the algorithm ignores it.
+        ("Mon, 06 Nov 1994 08:49:37 GMT", "Mon, 06 Nov 1994 08:49:37 GMT"),
+        ("Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        ("Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        ("Sun, 31 Nov 1994 08:49:37 GMT", None),
+        ("Sun, 06 Nov 1994 25:49:37 GMT", None),
+        ("tomorrow", None),
+    ],
+)
+def test_normalize(value: str, expected: str | None) -> None:
+    assert normalize_cookie_date(value) == expected

@@ -411,6 +411,16 @@ def test_value_cannot_inject() -> None:
     assert parsed.value == "1\r\nSet-Cookie: evil=1; Domain=x"
 
 
+def test_cookie_morsel_starts_like_a_morsel() -> None:
+    plain: Morsel[str] = Morsel()
+    ours = CookieMorsel()
+    assert {key: ours[key] for key in plain} == dict(plain)
+    assert ours["partitioned"] == ""
+    assert (ours.key, ours.value, ours.coded_value) == (None, None, None)
+    ours.set("k", "v", "v")
+    assert ours.OutputString() == "k=v"
+
+
 def test_cookie_morsel_is_a_morsel_with_partitioned() -> None:
     morsel = make_set_cookie("a", "1", secure=True, partitioned=True)
     copied = morsel.copy()

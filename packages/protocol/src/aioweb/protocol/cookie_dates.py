@@ -26,7 +26,7 @@ import re
 from datetime import datetime, timezone
 from typing import Final
 
-__all__ = ("format_cookie_date", "parse_cookie_date")
+__all__ = ("format_cookie_date", "normalize_cookie_date", "parse_cookie_date")
 
 _DELIMITERS: Final = re.compile(r"[\x09\x20-\x2f\x3b-\x40\x5b-\x60\x7b-\x7e]+")
 _TIME: Final = re.compile(
@@ -48,6 +48,27 @@ _MONTHS: Final = (
     "nov",
     "dec",
 )
+# IMF-fixdate (RFC 9110 §5.6.7), what nearly every server sends: read
+# directly, with the same result the general algorithm would give.
+_IMF_FIXDATE: Final = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT"
+)
+_MONTH_NUMBERS: Final = {
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "May": 5,
+    "Jun": 6,
+    "Jul": 7,
+    "Aug": 8,
+    "Sep": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
+}
 _WEEKDAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES: Final = tuple(month.capitalize() for month in _MONTHS)
 
@@ -69,6 +90,14 @@ def parse_cookie_date(value: str) -> datetime | None:
         >>> parse_cookie_date("Sun Nov  6 08:49:37 94")
         datetime.datetime(1994, 11, 6, 8, 49, 37, tzinfo=datetime.timezone.utc)
     """
+    fixdate = _IMF_FIXDATE.fullmatch(value)
+    if fixdate is not None:
+        return _moment(
+            int(fixdate[3]),
+            _MONTH_NUMBERS[fixdate[2]],
+            int(fixdate[1]),
+            (int(fixdate[4]), int(fixdate[5]), int(fixdate[6])),
+        )
     time: tuple[int, int, int] | None = None
     day: int | None = None
     month: int | None = None
@@ -91,6 +120,12 @@ def parse_cookie_date(value: str) -> datetime | None:
         year += 1900
     elif 0 <= year <= 69:
         year += 2000
+    return _moment(year, month, day, time)
+
+
+def _moment(
+    year: int, month: int, day: int, time: tuple[int, int, int]
+) -> datetime | None:
     hour, minute, second = time
     if year < 1601 or hour > 23 or minute > 59 or second > 59:
         return None
@@ -99,6 +134,30 @@ def parse_cookie_date(value: str) -> datetime | None:
         return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:
         return None
+
+
+def normalize_cookie_date(value: str) -> str | None:
+    """A cookie date rewritten as an IMF-fixdate, or ``None`` if it is none.
+
+    Args:
+        value: the ``Expires`` attribute's value.
+
+    Returns:
+        ``value`` itself when it already is a valid IMF-fixdate (the common
+        case, so nothing is rebuilt), else :func:`parse_cookie_date` then
+        :func:`format_cookie_date`; ``None`` when it is no date.
+
+    Example::
+
+        >>> normalize_cookie_date("Wed, 09-Jun-21 10:18:14 GMT")
+        'Wed, 09 Jun 2021 10:18:14 GMT'
+    """
+    moment = parse_cookie_date(value)
+    if moment is None:
+        return None
+    if _IMF_FIXDATE.fullmatch(value) is not None:
+        return value
+    return format_cookie_date(moment)
 
 
 def format_cookie_date(moment: datetime) -> str:
