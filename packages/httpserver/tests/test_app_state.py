@@ -50,6 +50,16 @@ def test_app_key_repr_names_module_and_type() -> None:
     assert DB.name == f"{__name__}.DB"
 
 
+def test_request_and_response_keys() -> None:
+    request_key = web.RequestKey("user", str)
+    response_key = web.ResponseKey[int]("size")
+    assert repr(request_key) == f"<RequestKey({__name__}.user, type=str)>"
+    assert repr(response_key) == f"<ResponseKey({__name__}.size, type=int)>"
+    assert not isinstance(request_key, web.AppKey)
+    state = {request_key: "alice", response_key: 3}
+    assert state[request_key] == "alice"
+
+
 def test_app_keys_sort_with_str_keys() -> None:
     keys: list[Any] = ["b", web.AppKey("z", int), "a", web.AppKey("y", int)]
     ordered = sorted(keys)

@@ -11,6 +11,8 @@ APPLICATION = {
     "Application",
     "AppKey",
     "NotAppKeyWarning",
+    "RequestKey",
+    "ResponseKey",
     "ChainMapProxy",
     "CleanupContext",
     "CleanupError",

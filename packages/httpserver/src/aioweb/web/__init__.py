@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from .app import Application
-from .app_key import AppKey, NotAppKeyWarning
+from .app_key import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
 from .chain_map import ChainMapProxy
 from .cleanup_ctx import CleanupContext, CleanupError
 from .middlewares import middleware, normalize_path_middleware
@@ -55,6 +55,8 @@ __all__ = (
     "Application",
     "AppKey",
     "NotAppKeyWarning",
+    "RequestKey",
+    "ResponseKey",
     "ChainMapProxy",
     "CleanupContext",
     "CleanupError",

@@ -1,8 +1,10 @@
-"""Typed keys for application state: ``app[AppKey("db", Database)]``.
+"""Typed keys for state: ``app[AppKey("db", Database)]``.
 
 A key carries the type of its value, so ``app[key]`` type-checks as that type
 without a cast. String keys still work (aiohttp 3.x code uses them) but draw a
-:class:`NotAppKeyWarning` when stored.
+:class:`NotAppKeyWarning` when stored in an application. Requests and
+responses hold state the same way, with :class:`RequestKey` and
+:class:`ResponseKey`.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ class NotAppKeyWarning(UserWarning):
     """A plain ``str`` was used as a key of application state."""
 
 
-@final
-class AppKey(Generic[_T]):
-    """A key of :class:`~aioweb.web.Application` state that knows its value type.
+class BaseKey(Generic[_T]):
+    """A key of typed state; subclassed once per kind of state holder.
 
     Keys compare by identity: two keys with the same name are different keys,
     so two libraries cannot clash by choosing the same name.
@@ -35,6 +36,7 @@ class AppKey(Generic[_T]):
     def __init__(self, name: str, t: type[_T] | None = None) -> None:
         # The module that made the key, found from the caller's frame, makes
         # the repr say where the key lives (``<AppKey(app.db, type=Pool)>``).
+        # Subclasses add no __init__, so frame 1 is the caller.
         frame = sys._getframe(1)
         module: str = frame.f_globals.get("__name__", "")
         while module in ("typing", "__main__.typing"):  # Generic's __call__
@@ -50,13 +52,13 @@ class AppKey(Generic[_T]):
 
     def __lt__(self, other: object) -> bool:
         # Sorting a mapping that mixes AppKeys and str keys must not fail.
-        if isinstance(other, AppKey):
+        if isinstance(other, BaseKey):
             return self._name < other._name
         return True
 
     def __gt__(self, other: object) -> bool:
         # The mirror of __lt__, so that ``"str" < key`` is answered too.
-        if isinstance(other, AppKey):
+        if isinstance(other, BaseKey):
             return self._name > other._name
         return False
 
@@ -77,7 +79,28 @@ class AppKey(Generic[_T]):
             )
         else:
             shown = repr(t)
-        return f"<AppKey({self._name}, type={shown})>"
+        return f"<{type(self).__name__}({self._name}, type={shown})>"
+
+
+@final
+class AppKey(BaseKey[_T]):
+    """A key of :class:`~aioweb.web.Application` state."""
+
+    __slots__ = ()
+
+
+@final
+class RequestKey(BaseKey[_T]):
+    """A key of a request's state (``request[key]``)."""
+
+    __slots__ = ()
+
+
+@final
+class ResponseKey(BaseKey[_T]):
+    """A key of a response's state (``response[key]``)."""
+
+    __slots__ = ()
 
 
 #: The warning's text; its first line is aiohttp's, so warning filters carry over.
@@ -86,4 +109,4 @@ NOT_APP_KEY_MESSAGE: Final = (
     "A str key can clash with another library's; an AppKey cannot."
 )
 
-__all__ = ("AppKey", "NotAppKeyWarning")
+__all__ = ("AppKey", "BaseKey", "NotAppKeyWarning", "RequestKey", "ResponseKey")
