@@ -36,7 +36,7 @@ async def test_delay_trips_a_read_timeout(connect: Any) -> None:
     async with FakeServer(Reply(body=b"late", delay=1.0)) as server:
         peer = await connect(server)
         await peer.get()
-        with pytest.raises(TimeoutError):
+        with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(peer.reader.read(1), 0.2)
         async with httpx.AsyncClient(timeout=httpx.Timeout(0.2)) as client:
             with pytest.raises(httpx.ReadTimeout):
@@ -220,7 +220,7 @@ async def test_hang_never_answers_until_closed(connect: Any) -> None:
     try:
         peer = await connect(server)
         await peer.get()
-        with pytest.raises(TimeoutError):
+        with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(peer.reader.read(1), 0.3)
         assert server.open_connections == 1
         assert len(server.requests) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from aioweb.parser import HttpParserError
 from aioweb.testkit import BadRequest, FakeServer, Reply
 
 
@@ -106,3 +107,56 @@ async def test_request_cut_inside_the_body_is_recorded_as_an_error(
         status, _, _ = await peer.read_response()
     assert status.startswith(b"HTTP/1.1 400")
     assert server.errors[0].raw.endswith(b"abc")
+
+
+async def test_smuggling_shaped_request_is_refused_by_the_parser(connect: Any) -> None:
+    wire = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
+    async with FakeServer(Reply()) as server:
+        peer = await connect(server)
+        await peer.send(wire)
+        status, _, _ = await peer.read_response()
+    assert status.startswith(b"HTTP/1.1 400")
+    assert server.requests == []
+    (error,) = server.errors
+    assert isinstance(error, BadRequest)
+    assert isinstance(error.__cause__, HttpParserError)
+    assert error.raw.endswith(b"chunked\r\n\r\n")
+
+
+async def test_whitespace_before_the_colon_is_refused(connect: Any) -> None:
+    async with FakeServer(Reply()) as server:
+        peer = await connect(server)
+        await peer.send(b"GET / HTTP/1.1\r\nHost : x\r\n\r\n")
+        status, _, _ = await peer.read_response()
+    assert status.startswith(b"HTTP/1.1 400")
+    assert isinstance(server.errors[0].__cause__, HttpParserError)
+
+
+async def test_request_cut_inside_the_head_is_recorded_as_an_error(
+    connect: Any,
+) -> None:
+    async with FakeServer(Reply()) as server:
+        peer = await connect(server)
+        await peer.send(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        peer.writer.write_eof()
+        status, _, _ = await peer.read_response()
+    assert status.startswith(b"HTTP/1.1 400")
+    assert server.errors[0].raw == b"GET / HTTP/1.1\r\nHost: x\r\n"
+
+
+async def test_bare_lf_is_refused_unless_lenient(connect: Any) -> None:
+    wire = b"GET /lf HTTP/1.1\nHost: x\n\n"
+    async with FakeServer(Reply()) as strict:
+        peer = await connect(strict)
+        await peer.send(wire)
+        status, _, _ = await peer.read_response()
+    assert status.startswith(b"HTTP/1.1 400")
+    async with FakeServer(Reply(body=b"ok"), lenient=True) as lenient:
+        peer = await connect(lenient)
+        await peer.send(wire)
+        assert (await peer.read_response())[2] == b"ok"
+    (request,) = lenient.requests
+    assert (request.target, request.headers["Host"], request.raw) == ("/lf", "x", wire)

@@ -139,7 +139,7 @@ async def test_ignored_ping_gets_no_pong(connect: Any) -> None:
         await peer.send(handshake())
         await peer.read_head()
         await peer.send(client_frame(0x9, b"beat"))
-        with pytest.raises(TimeoutError):
+        with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(peer.reader.readexactly(2), 0.3)
     assert server.pings == [b"beat"]
 

@@ -1,7 +1,8 @@
 """Scripted fake HTTP/1.1 and WebSocket servers that record what they receive.
 
-They need only the standard library (and trustme for TLS): no aioweb server,
-no aioweb client. See :class:`FakeServer`, :class:`FakeWebSocketServer` and
+They need only aioweb-protocol (its parser reads the requests) and, for TLS,
+trustme: no aioweb server, no aioweb client. See :class:`FakeServer`,
+:class:`FakeWebSocketServer` and
 the actions of :mod:`aioweb.testkit.fake.replies`.
 """
 

@@ -1,16 +1,17 @@
 """What a fake server records of each request, and the reader that frames it.
 
 How this works: the reader pulls one request at a time off an
-:class:`asyncio.StreamReader`, line by line for the head, then the body
-framed by ``Transfer-Encoding: chunked`` or ``Content-Length`` (RFC 9112
-section 6.3). It keeps every byte it consumed, so a test sees both the parsed
-request and exactly what went over the wire.
+:class:`asyncio.StreamReader` and hands every byte it reads to an
+:class:`aioweb.parser.RequestParser`, which parses and judges the request
+(strictly by default, smuggling-shaped requests included). The reader only
+cuts the stream where the parser's head says the message ends: the head up
+to its empty line, then ``Content-Length`` bytes, or chunk by chunk up to the
+last chunk's trailers (RFC 9112 section 6.3). So each recorded request keeps
+the exact bytes that carried it, even when requests are pipelined.
 
-The reader is deliberately lenient and independent of ``aioweb.parser``: a
-fake server must record what a client under test sent, even when that is
-slightly wrong, and must not share its parsing with the code it tests. It
-refuses only what it cannot frame (no request line, bad sizes) and reports
-that as :class:`BadRequest`, which the server answers with 400 or 431.
+A request the parser rejects, or one too large, is reported as
+:class:`BadRequest` carrying the status the parser suggests; the server
+answers with it and records the error.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import asyncio
 from dataclasses import dataclass
 
 from multidict import CIMultiDict, CIMultiDictProxy
+
+from aioweb.parser import HttpParserError, RequestHead, RequestParser, ResponseHead
 
 from ..exceptions import FakeServerError
 
@@ -36,6 +39,8 @@ DEFAULT_MAX_HEAD_SIZE = 1 << 20
 DEFAULT_MAX_BODY_SIZE = 64 << 20
 
 RawHeaders = tuple[tuple[bytes, bytes], ...]
+
+_NO_FIELDS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,7 @@ class RecordedRequest:
 
 
 class BadRequest(FakeServerError):
-    """A request the reader could not frame, recorded in ``server.errors``.
+    """A request the fake server could not accept, recorded in ``server.errors``.
 
     Attributes:
         reason: what was wrong.
@@ -93,95 +98,79 @@ class BadRequest(FakeServerError):
         self.raw = raw
 
 
-class _Budget:
-    """Bytes read so far and what is left of the head limit."""
+class _Collector:
+    """The parser's handler: keeps the one message it is fed."""
 
-    def __init__(self, max_head_size: int) -> None:
+    def __init__(self) -> None:
+        self.head: RequestHead | None = None
+        self.body = bytearray()
+        self.trailers: CIMultiDictProxy[str] | None = None
+        self.complete = False
+
+    def on_message_begin(self) -> None:
+        pass
+
+    def on_headers_complete(self, head: RequestHead | ResponseHead) -> None:
+        assert isinstance(head, RequestHead)
+        self.head = head
+
+    def on_body(self, data: bytes) -> None:
+        self.body += data
+
+    def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
+        self.trailers = trailers
+        self.complete = True
+
+    def on_informational(self, head: ResponseHead) -> None:
+        pass  # responses only
+
+
+class _Reading:
+    """One request being read: the raw bytes so far, fed to the parser."""
+
+    def __init__(
+        self, reader: asyncio.StreamReader, max_head_size: int, lenient: bool
+    ) -> None:
+        self.reader = reader
         self.raw = bytearray()
-        self.head_left = max_head_size
+        self.collector = _Collector()
+        self.parser = RequestParser(
+            self.collector,
+            max_line_size=max_head_size,
+            max_field_size=max_head_size,
+            max_headers=max(128, max_head_size // 4),
+            max_trailer_size=max_head_size,
+            lenient=lenient,
+        )
 
     def bad(self, reason: str, status: int = 400) -> BadRequest:
         return BadRequest(reason, status, bytes(self.raw))
 
-
-async def _read_line(reader: asyncio.StreamReader, budget: _Budget) -> bytes | None:
-    """One line including its terminator; ``None`` at end of stream."""
-    try:
-        line = await reader.readuntil(b"\n")
-    except asyncio.IncompleteReadError as exc:
-        budget.raw += exc.partial
-        if not exc.partial:
-            return None
-        raise budget.bad("connection closed inside a line") from None
-    except asyncio.LimitOverrunError:
-        raise budget.bad("line longer than the stream limit", 431) from None
-    budget.raw += line
-    return line
-
-
-async def _read_exactly(
-    reader: asyncio.StreamReader, size: int, budget: _Budget
-) -> bytes:
-    try:
-        data = await reader.readexactly(size)
-    except asyncio.IncompleteReadError as exc:
-        budget.raw += exc.partial
-        raise budget.bad("connection closed inside the body") from None
-    budget.raw += data
-    return data
-
-
-async def _read_fields(
-    reader: asyncio.StreamReader, budget: _Budget
-) -> list[tuple[bytes, bytes]]:
-    """Header (or trailer) lines up to the empty line (RFC 9112 section 5)."""
-    fields: list[tuple[bytes, bytes]] = []
-    while True:
-        line = await _read_line(reader, budget)
-        if line is None:
-            raise budget.bad("connection closed inside the head")
-        budget.head_left -= len(line)
-        if budget.head_left < 0:
-            raise budget.bad("request head too large", 431)
-        line = line.rstrip(b"\r\n")
-        if not line:
-            return fields
-        name, colon, value = line.partition(b":")
-        if not colon or not name or name != name.strip():
-            # RFC 9112 section 5.1: no whitespace between name and colon.
-            raise budget.bad(f"malformed header line {line[:80]!r}")
-        fields.append((name, value.strip(b" \t")))
-
-
-def _as_multidict(fields: list[tuple[bytes, bytes]]) -> CIMultiDictProxy[str]:
-    return CIMultiDictProxy(
-        CIMultiDict(
-            (name.decode("latin-1"), value.decode("latin-1")) for name, value in fields
-        )
-    )
-
-
-async def _read_chunked(
-    reader: asyncio.StreamReader, budget: _Budget, max_body_size: int
-) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    """A chunked body and its trailers (RFC 9112 section 7.1)."""
-    body = bytearray()
-    while True:
-        line = await _read_line(reader, budget)
-        if line is None:
-            raise budget.bad("connection closed inside the chunked body")
-        size_text = line.partition(b";")[0].strip()
+    def feed(self, data: bytes) -> None:
+        self.raw += data
         try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise budget.bad(f"bad chunk size {size_text[:20]!r}") from None
-        if size < 0 or len(body) + size > max_body_size:
-            raise budget.bad("request body too large", 413)
-        if size == 0:
-            return bytes(body), await _read_fields(reader, budget)
-        body += await _read_exactly(reader, size, budget)
-        if await _read_line(reader, budget) not in (b"\r\n", b"\n"):
-            raise budget.bad("chunk data not followed by CRLF")
+            self.parser.feed_data(data)
+        except HttpParserError as exc:
+            raise self.bad(str(exc), exc.status) from exc
+
+    async def line(self) -> bytes:
+        """One line, terminator included; ``b""`` at a clean end of stream."""
+        try:
+            return await self.reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as exc:
+            if exc.partial:
+                self.raw += exc.partial
+                raise self.bad("connection closed inside a line") from None
+            return b""
+        except asyncio.LimitOverrunError:
+            raise self.bad("line longer than the stream limit", 431) from None
+
+    async def exactly(self, size: int) -> bytes:
+        try:
+            return await self.reader.readexactly(size)
+        except asyncio.IncompleteReadError as exc:
+            self.raw += exc.partial
+            raise self.bad("connection closed inside the body") from None
 
 
 async def read_request(
@@ -190,6 +179,7 @@ async def read_request(
     *,
     max_head_size: int = DEFAULT_MAX_HEAD_SIZE,
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    lenient: bool = False,
     on_expect_continue: asyncio.StreamWriter | None = None,
 ) -> RecordedRequest | None:
     """Read one request off ``reader``.
@@ -197,8 +187,10 @@ async def read_request(
     Args:
         reader: the connection's stream.
         connection: the connection's index, recorded with the request.
-        max_head_size: limit on request line plus fields, in bytes.
-        max_body_size: limit on the (de-chunked) body, in bytes.
+        max_head_size: limit on request line plus fields, in bytes (431).
+        max_body_size: limit on the (de-chunked) body, in bytes (413).
+        lenient: parse with the parser's lenient rules, to record requests
+            from a client known to be sloppy.
         on_expect_continue: if given, ``100 Continue`` is written to it when
             the request carries ``Expect: 100-continue`` (RFC 9110
             section 10.1.1), before the body is read.
@@ -208,70 +200,80 @@ async def read_request(
         first byte.
 
     Raises:
-        BadRequest: the request could not be framed.
+        BadRequest: the request was rejected by the parser, too large, or cut
+            short.
     """
-    budget = _Budget(max_head_size)
-    line = await _read_line(reader, budget)
-    # RFC 9112 section 2.2: empty lines before a request line are ignored.
-    while line in (b"\r\n", b"\n"):
-        line = await _read_line(reader, budget)
-    if line is None:
-        return None
-    budget.head_left -= len(line)
-    if budget.head_left < 0:
-        raise budget.bad("request line too long", 431)
-    parts = line.rstrip(b"\r\n").split(b" ")
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        raise budget.bad(f"malformed request line {line[:80]!r}")
-    method, target, version_text = parts
-    if not (
-        version_text.startswith(b"HTTP/")
-        and len(version_text) == 8
-        and version_text[5:6].isdigit()
-        and version_text[6:7] == b"."
-        and version_text[7:8].isdigit()
-    ):
-        raise budget.bad(f"malformed HTTP version {version_text[:20]!r}")
-    version = (int(version_text[5:6]), int(version_text[7:8]))
-    fields = await _read_fields(reader, budget)
-    headers = _as_multidict(fields)
+    reading = _Reading(reader, max_head_size, lenient)
+    collector = reading.collector
+    # The head: lines up to the empty one (RFC 9112 section 2.1).
+    while collector.head is None:
+        line = await reading.line()
+        if not line:
+            if not reading.raw:
+                return None
+            raise reading.bad("connection closed inside the head")
+        if len(reading.raw) + len(line) > max_head_size:
+            reading.raw += line
+            raise reading.bad("request head too large", 431)
+        reading.feed(line)
+    head = collector.head
 
     if on_expect_continue is not None and (
-        headers.get("Expect", "").lower() == "100-continue"
+        head.headers.get("Expect", "").lower() == "100-continue"
     ):
         on_expect_continue.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         await on_expect_continue.drain()
 
-    trailers: list[tuple[bytes, bytes]] = []
-    codings = [
-        c.strip().lower() for c in headers.get("Transfer-Encoding", "").split(",")
-    ]
-    if "Transfer-Encoding" in headers:
-        # RFC 9112 section 6.3: chunked wins over Content-Length, and a request
-        # whose final coding is not chunked cannot be framed.
-        if codings[-1] != "chunked":
-            raise budget.bad("Transfer-Encoding does not end with chunked")
-        body, trailers = await _read_chunked(reader, budget, max_body_size)
-    elif "Content-Length" in headers:
-        values = {v.strip() for v in headers.getall("Content-Length")}
-        text = values.pop()
-        if values or not text.isdigit():
-            raise budget.bad("invalid Content-Length")
-        length = int(text)
-        if length > max_body_size:
-            raise budget.bad("request body too large", 413)
-        body = await _read_exactly(reader, length, budget)
-    else:
-        body = b""
+    if head.chunked:
+        await _read_chunked(reading, max_head_size, max_body_size)
+    elif head.content_length:
+        if head.content_length > max_body_size:
+            raise reading.bad("request body too large", 413)
+        reading.feed(await reading.exactly(head.content_length))
+    if not collector.complete:
+        raise reading.bad("the request did not end where its framing said")
 
     return RecordedRequest(
-        method=method.decode("latin-1"),
-        target=target.decode("latin-1"),
-        version=version,
-        headers=headers,
-        raw_headers=tuple(fields),
-        body=body,
-        trailers=_as_multidict(trailers),
-        raw=bytes(budget.raw),
+        method=head.method,
+        target=head.target,
+        version=(head.version[0], head.version[1]),
+        headers=head.headers,
+        raw_headers=head.raw_headers,
+        body=bytes(collector.body),
+        trailers=collector.trailers if collector.trailers is not None else _NO_FIELDS,
+        raw=bytes(reading.raw),
         connection=connection,
     )
+
+
+async def _read_chunked(
+    reading: _Reading, max_head_size: int, max_body_size: int
+) -> None:
+    """Cut a chunked body off the stream, feeding it to the parser as it comes.
+
+    The parser validates each size line; this only needs the size to know how
+    many bytes follow (RFC 9112 section 7.1).
+    """
+    body_size = 0
+    while True:
+        line = await reading.line()
+        if not line:
+            raise reading.bad("connection closed inside the chunked body")
+        reading.feed(line)
+        size = int(line.partition(b";")[0].strip(), 16)  # the parser checked it
+        if size == 0:
+            break
+        body_size += size
+        if body_size > max_body_size:
+            raise reading.bad("request body too large", 413)
+        reading.feed(await reading.exactly(size + 2))
+    # Trailer fields up to the empty line (RFC 9112 section 7.1.2).
+    trailer_size = 0
+    while not reading.collector.complete:
+        line = await reading.line()
+        if not line:
+            raise reading.bad("connection closed inside the trailers")
+        trailer_size += len(line)
+        if trailer_size > max_head_size:
+            raise reading.bad("trailer section too large", 431)
+        reading.feed(line)

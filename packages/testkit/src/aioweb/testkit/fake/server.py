@@ -68,6 +68,8 @@ class FakeServer(FakeListener):
         max_body_size: limit on a request's body, answered with 413.
         send_continue: answer ``Expect: 100-continue`` with an interim
             ``100 Continue`` before reading the body.
+        lenient: parse requests with ``aioweb.parser``'s lenient rules, to
+            record what a sloppy client sends instead of answering 400.
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class FakeServer(FakeListener):
         max_head_size: int = DEFAULT_MAX_HEAD_SIZE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         send_continue: bool = True,
+        lenient: bool = False,
     ) -> None:
         super().__init__(host=host, ssl_context=ssl_context)
         self._queue: deque[Action] = deque()
@@ -95,6 +98,7 @@ class FakeServer(FakeListener):
         self._max_head_size = max_head_size
         self._max_body_size = max_body_size
         self._send_continue = send_continue
+        self._lenient = lenient
         #: Every request received, in arrival order.
         self.requests: list[RecordedRequest] = []
 
@@ -151,6 +155,7 @@ class FakeServer(FakeListener):
                     index,
                     max_head_size=self._max_head_size,
                     max_body_size=self._max_body_size,
+                    lenient=self._lenient,
                     on_expect_continue=writer if self._send_continue else None,
                 )
             except BadRequest as exc:
