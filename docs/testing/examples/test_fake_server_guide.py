@@ -63,7 +63,7 @@ async def test_reset_is_an_error(fake_server: FakeServerFactory) -> None:
 async def test_slow_server_trips_the_timeout(fake_server: FakeServerFactory) -> None:
     server = await fake_server(Reply(body=b"late", delay=5))
 
-    with pytest.raises(TimeoutError):
+    with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(fetch(server.host, server.port, "/"), 0.1)
 
 

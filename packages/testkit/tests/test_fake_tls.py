@@ -86,3 +86,18 @@ async def test_factory_tls_flag_uses_its_certificates(
 
 def test_ca_pem_is_a_certificate(certificates: TLSCertificates) -> None:
     assert certificates.ca_pem.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_session_certificates_fixture(aioweb_tls_certificates: TLSCertificates) -> None:
+    context = aioweb_tls_certificates.client_context()
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+
+
+async def test_fake_server_fixture_serves_tls(fake_server: FakeServerFactory) -> None:
+    server = await fake_server(Reply(body=b"fixture tls"), tls=True)
+    ws = await fake_server.websocket(tls=True)
+    assert ws.url.startswith("wss://")
+    client_context = fake_server.certificates.client_context()
+    async with httpx.AsyncClient(verify=client_context) as client:
+        assert (await client.get(server.url)).content == b"fixture tls"

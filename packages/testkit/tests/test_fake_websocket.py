@@ -175,3 +175,19 @@ async def test_invalid_utf8_is_closed_with_1007(connect: Any) -> None:
         await peer.send(client_frame(0x1, b"\xff\xfe"))
         opcode, payload = await read_frame(peer.reader)
     assert (opcode, payload[:2]) == (0x8, struct.pack("!H", 1007))
+
+
+async def test_pings_can_stop_being_answered_mid_connection(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x9, b"1"))
+        assert await read_frame(peer.reader) == (0xA, b"1")
+        server.answer_pings = False
+        await peer.send(client_frame(0x9, b"2"))
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(peer.reader.readexactly(2), 0.3)
+        await peer.send(client_frame(0x1, b"still here"))
+        assert await read_frame(peer.reader) == (0x1, b"still here")
+    assert server.pings == [b"1", b"2"]

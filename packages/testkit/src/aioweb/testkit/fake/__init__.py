@@ -2,8 +2,8 @@
 
 They need only aioweb-protocol (its parser reads the requests) and, for TLS,
 trustme: no aioweb server, no aioweb client. See :class:`FakeServer`,
-:class:`FakeWebSocketServer` and
-the actions of :mod:`aioweb.testkit.fake.replies`.
+:class:`FakeWebSocketServer` and the actions of
+:mod:`aioweb.testkit.fake.replies`.
 """
 
 from __future__ import annotations
