@@ -20,36 +20,22 @@ from cpython.unicode cimport PyUnicode_DecodeLatin1
 from libc.stdint cimport uint64_t
 from libc.string cimport memchr, memcmp
 
+# One import per line, no parentheses: tools/depcheck.py reads the imports of a
+# Cython file line by line.
 from collections import deque
 
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 
 from . import _early, _framing
-from ._abnf import CHUNK_LINE_LENIENT_RE, CHUNK_LINE_RE, FIELD_VCHAR, TARGET_CHAR, TCHAR
+from ._abnf import CHUNK_LINE_LENIENT_RE, CHUNK_LINE_RE
+from ._abnf import FIELD_VCHAR, TARGET_CHAR, TCHAR
 from ._version import HttpVersion, HttpVersion10, HttpVersion11
-from .exceptions import (
-    BadRequestLine,
-    BadStatusLine,
-    ChunkTooLarge,
-    DataAfterClose,
-    IncompleteMessage,
-    InvalidChunk,
-    InvalidContentLength,
-    InvalidHeader,
-    LineTooLong,
-    ParserClosed,
-    TooManyHeaders,
-    UnsupportedVersion,
-)
-from .limits import (
-    MAX_CHUNK_SIZE_DIGITS,
-    MAX_CONTENT_LENGTH_DIGITS,
-    MAX_FIELD_SIZE,
-    MAX_HEADERS,
-    MAX_LINE_SIZE,
-    MAX_TRAILER_SIZE,
-    check_limits,
-)
+from .exceptions import BadRequestLine, BadStatusLine, ChunkTooLarge, DataAfterClose
+from .exceptions import IncompleteMessage, InvalidChunk, InvalidContentLength
+from .exceptions import InvalidHeader, LineTooLong, ParserClosed, TooManyHeaders
+from .exceptions import UnsupportedVersion
+from .limits import MAX_CHUNK_SIZE_DIGITS, MAX_CONTENT_LENGTH_DIGITS, MAX_FIELD_SIZE
+from .limits import MAX_HEADERS, MAX_LINE_SIZE, MAX_TRAILER_SIZE, check_limits
 
 __all__ = ("RequestHead", "ResponseHead", "RequestParser", "ResponseParser")
 
