@@ -127,11 +127,11 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
 
     # -- state: a mapping of AppKey (or str) to values ------------------------
 
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __hash__(self) -> int:
-        return id(self)
+    # Identity, not Mapping's comparison of contents: two applications with
+    # equal state are still two applications. object's own slots keep the
+    # comparison in C, which matters for the per-request app-stack lookups.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
     @overload
     def __getitem__(self, key: AppKey[_T]) -> _T: ...
@@ -379,7 +379,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         handler = match_info.handler
         if self._run_middlewares:
             apps = match_info.apps
-            if isinstance(match_info.route, SystemRoute):
+            if type(match_info.route) is SystemRoute:  # a fresh handler each time
                 handler = _build_chain(handler, apps)
             else:
                 key = (handler, apps)

@@ -27,6 +27,7 @@ from aioweb.protocol import hdrs
 
 from ..typedefs import ResolvableRequest
 from .errors import HTTPMethodNotAllowed
+from .match_info import UrlMappingMatchInfo
 from .paths import InvalidPath, decode_path
 from .resources import PrefixResource, Resolution
 from .route import AbstractRoute
@@ -75,10 +76,7 @@ class PrefixedSubAppResource(PrefixResource):
             return None, set()
         match_info = await self._app.router.resolve_path(request, path)
         match_info.add_app(self._app)
-        methods: set[str] = set()
-        if isinstance(match_info.http_exception, HTTPMethodNotAllowed):
-            methods = set(match_info.http_exception.allowed_methods)
-        return match_info, methods
+        return match_info, _allowed_methods(match_info)
 
     def __len__(self) -> int:
         return len(self._app.router.routes())
@@ -88,6 +86,14 @@ class PrefixedSubAppResource(PrefixResource):
 
     def __repr__(self) -> str:
         return f"<PrefixedSubAppResource {self._prefix} -> {self._app!r}>"
+
+
+def _allowed_methods(match_info: UrlMappingMatchInfo) -> set[str]:
+    """The methods a sub-application's 405 allows, for its parent's ``Allow``."""
+    error = match_info.http_exception
+    if error is not None and isinstance(error, HTTPMethodNotAllowed):
+        return set(error.allowed_methods)
+    return set()
 
 
 class AbstractRuleMatching(abc.ABC):
@@ -219,10 +225,7 @@ class MatchedSubAppResource(PrefixedSubAppResource):
             return None, set()
         match_info = await self._app.router.resolve_path(request, path)
         match_info.add_app(self._app)
-        methods: set[str] = set()
-        if isinstance(match_info.http_exception, HTTPMethodNotAllowed):
-            methods = set(match_info.http_exception.allowed_methods)
-        return match_info, methods
+        return match_info, _allowed_methods(match_info)
 
     def __repr__(self) -> str:
         return f"<MatchedSubAppResource -> {self._app!r}>"
