@@ -191,3 +191,6 @@ async def open_ws() -> AsyncIterator[OpenWs]:
     for server in servers:
         server.close()
         await server.wait_closed()
+    # The glue starts no task of its own: nothing may be left running.
+    leftover = asyncio.all_tasks() - {asyncio.current_task()}
+    assert not leftover, leftover

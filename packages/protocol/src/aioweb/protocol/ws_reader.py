@@ -220,9 +220,11 @@ class WebSocketReader:
 
     def _read_events(self) -> None:
         connection = self._connection
+        owed = False
         try:
             for event in connection.events():
-                self._on_event(event)
+                if self._on_event(event):
+                    owed = True
         except ProtocolError as exc:
             # The connection failed itself (RFC 6455 §7.1.7); its Close frame
             # waits in data_to_send.
@@ -231,7 +233,8 @@ class WebSocketReader:
             error.__cause__ = exc
             self.set_exception(error)
             return
-        self._write_pending()
+        if owed or self._eof:
+            self._write_pending()
 
     def _write_pending(self) -> None:
         pending = self._connection.data_to_send()
@@ -241,22 +244,28 @@ class WebSocketReader:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 self._send(pending)
 
-    def _on_event(self, event: Event) -> None:
+    def _on_event(self, event: Event) -> bool:
+        """Queue the message an event makes; True if the connection now owes
+        the peer a reply (a Pong, the echo of a Close frame)."""
         if isinstance(event, Text):
             self._put(WSMessage(WSMsgType.TEXT, event.data, None), len(event.data))
-        elif isinstance(event, Binary):
+            return False
+        if isinstance(event, Binary):
             self._put(WSMessage(WSMsgType.BINARY, event.data, None), len(event.data))
-        elif isinstance(event, Close):
+            return False
+        if isinstance(event, Close):
             if event.code == CloseCode.ABNORMAL_CLOSURE:
                 # No Close frame came before the end of the TCP stream (RFC
                 # 6455 §7.1.5); the peer cannot send 1006 itself.
-                return
+                return False
             code = _NO_STATUS if event.code is None else event.code
             self._put(WSMessage(WSMsgType.CLOSE, code, event.reason), 0)
-        elif not self._autoping:
+            return True
+        if not self._autoping:
             message_type = WSMsgType.PING if isinstance(event, Ping) else WSMsgType.PONG
             assert isinstance(event, (Ping, Pong))
             self._put(WSMessage(message_type, event.data, None), len(event.data))
+        return isinstance(event, Ping)
 
     def _put(self, message: WSMessage, size: int) -> None:
         self._queue.append((message, size))
