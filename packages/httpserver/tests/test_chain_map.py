@@ -32,3 +32,10 @@ def test_is_read_only() -> None:
     proxy = web.ChainMapProxy([{"a": 1}])
     with pytest.raises(TypeError):
         proxy["a"] = 2  # type: ignore[index]
+
+
+def test_cannot_be_subclassed() -> None:
+    with pytest.raises(TypeError, match="is forbidden"):
+
+        class Sub(web.ChainMapProxy):  # type: ignore[misc]
+            pass

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from aioweb import web
 from aioweb.web.routing.errors import (
@@ -17,6 +22,15 @@ from aioweb.web.routing.errors import (
 
 async def handler(request: Any) -> str:
     return "ok"
+
+
+class PropertyRequest:
+    """Hypothesis runs one test many times: fixtures cannot vary per example."""
+
+    def __init__(self, method: str, raw_path: str) -> None:
+        self.method = method
+        self.rel_url = URL.build(path=raw_path, encoded=True)
+        self.headers = CIMultiDictProxy(CIMultiDict[str]())
 
 
 @pytest.fixture
@@ -256,3 +270,14 @@ async def test_a_table_of_200_routes_resolves_every_route(
         info = await router.resolve(make_request(wrong, path))
         assert info.status == 405
         assert info.allowed_methods == {method}
+
+
+@given(raw=st.text(alphabet=st.sampled_from("/%2fF5ab{}.é"), max_size=30))
+async def test_resolving_arbitrary_paths_never_raises(raw: str) -> None:
+    router = web.UrlDispatcher()
+    router.add_get("/a/{x}", handler)
+    router.add_get("/{tail:.*}", handler)
+    router.add_static("/s", Path(__file__).parent)
+    request = PropertyRequest("GET", "/" + raw)
+    info = await router.resolve(request)
+    assert info.http_exception is None or info.status in (400, 404, 405)

@@ -74,3 +74,15 @@ def test_quoting() -> None:
 def test_a_quoted_segment_decodes_back_to_its_value(value: str) -> None:
     assert unquote_value(decode_path("/" + quote_segment(value))[1:]) == value
     assert "/" not in decode_path("/" + quote_segment(value))[1:]
+
+
+@given(st.text(alphabet=st.sampled_from("/%2fF5a0{}.é\x00?#"), max_size=40))
+def test_decoding_arbitrary_paths_fails_only_with_invalid_path(raw: str) -> None:
+    try:
+        safe = decode_path(raw)
+    except InvalidPath:
+        return
+    # Only the structural escapes survive decoding, upper-cased.
+    assert all(
+        safe[i : i + 3] in ("%25", "%2F") for i, c in enumerate(safe) if c == "%"
+    )

@@ -29,6 +29,11 @@ class ChainMapProxy(Mapping[str | AppKey[Any], Any]):
     def __init__(self, maps: Iterable[Mapping[str | AppKey[Any], Any]]) -> None:
         self._maps = tuple(maps)
 
+    def __init_subclass__(cls) -> None:
+        raise TypeError(
+            f"Inheritance class {cls.__name__} from ChainMapProxy is forbidden"
+        )
+
     @overload
     def __getitem__(self, key: AppKey[_T]) -> _T: ...
 
