@@ -20,6 +20,7 @@ from aioweb.protocol.ws_reader import WebSocketReader
 from aioweb.websocket import (
     Binary,
     Close,
+    DeflateOptions,
     Event,
     PerMessageDeflate,
     Ping,
@@ -27,6 +28,9 @@ from aioweb.websocket import (
     Role,
     Text,
     WebSocketProtocol,
+    generate_key,
+    request_headers,
+    validate_response,
 )
 
 
@@ -194,3 +198,81 @@ async def open_ws() -> AsyncIterator[OpenWs]:
     # The glue starts no task of its own: nothing may be left running.
     leftover = asyncio.all_tasks() - {asyncio.current_task()}
     assert not leftover, leftover
+
+
+class HandshakeClient(ForwardingProtocol):
+    """Opens a WebSocket as a client would, then forwards to the reader."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        ws: WebSocketBase,
+        deflate: DeflateOptions | None,
+    ) -> None:
+        super().__init__(loop)
+        self.ws = ws
+        self.deflate = deflate
+        self.key = generate_key()
+        self.head = b""
+        self.ready: asyncio.Future[None] = loop.create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        fields = [
+            ("Host", "127.0.0.1"),
+            *request_headers(self.key, deflate=self.deflate),
+        ]
+        head = "GET / HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in fields)
+        assert self.transport is not None
+        self.transport.write(head.encode() + b"\r\n")
+
+    def data_received(self, data: bytes) -> None:
+        if self.reader is not None:
+            self.reader.feed_data(data)
+            return
+        self.head += data
+        head, sep, rest = self.head.partition(b"\r\n\r\n")
+        if not sep:
+            return
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        fields = [tuple(p.strip() for p in line.split(":", 1)) for line in lines]
+        result = validate_response(
+            int(status_line.split(" ")[1]),
+            [(name, value) for name, value in fields],
+            key=self.key,
+            deflate=self.deflate,
+        )
+        assert self.transport is not None
+        self.reader = self.ws._attach(
+            self.transport, self, Role.CLIENT, extensions=result.extensions
+        )
+        self.reader.feed_data(rest)
+        self.ready.set_result(None)
+
+
+Connect = Callable[..., Awaitable[tuple[WebSocketBase, HandshakeClient]]]
+
+
+@pytest.fixture
+async def connect_ws() -> AsyncIterator[Connect]:
+    """Connects a WebSocketBase to a real server on 127.0.0.1:port."""
+    loop = asyncio.get_running_loop()
+    opened: list[HandshakeClient] = []
+
+    async def connect(
+        port: int, *, deflate: DeflateOptions | None = None, **ws_options: Any
+    ) -> tuple[WebSocketBase, HandshakeClient]:
+        ws = WebSocketBase(**ws_options)
+        _, client = await loop.create_connection(
+            lambda: HandshakeClient(loop, ws, deflate), "127.0.0.1", port
+        )
+        opened.append(client)
+        await asyncio.wait_for(client.ready, 5)
+        return ws, client
+
+    yield connect
+
+    for client in opened:
+        if client.transport is not None:
+            client.transport.abort()
+        await asyncio.wait_for(client.lost, 5)
