@@ -229,3 +229,31 @@ async def test_normalize_path_custom_redirect_class(
 def test_normalize_path_refuses_both_slash_options() -> None:
     with pytest.raises(ValueError, match="Cannot both remove and append"):
         web.normalize_path_middleware(append_slash=True, remove_slash=True)
+
+
+@pytest.mark.parametrize("sub_middlewares", [False, True])
+async def test_request_app_is_the_innermost_for_the_handler(
+    make_request: Callable[..., Any], sub_middlewares: bool
+) -> None:
+    seen: list[str] = []
+
+    @web.middleware
+    async def record(request: Any, handler: Any) -> Any:
+        seen.append(f"middleware ({request.app[NAME]})")
+        return await handler(request)
+
+    async def handler(request: Any) -> str:
+        seen.append(f"handler ({request.app[NAME]})")
+        return "ok"
+
+    root = web.Application()
+    sub = web.Application(middlewares=[record] if sub_middlewares else [])
+    root[NAME], sub[NAME] = "root", "sub"
+    sub.router.add_get("/h", handler)
+    root.add_subapp("/s", sub)
+    root.freeze()
+    assert await root.handle(make_request("GET", "/s/h")) == "ok"
+    expected = ["handler (sub)"]
+    if sub_middlewares:
+        expected.insert(0, "middleware (sub)")
+    assert seen == expected
