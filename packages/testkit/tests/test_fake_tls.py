@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from typing import Any
 
@@ -101,3 +102,15 @@ async def test_fake_server_fixture_serves_tls(fake_server: FakeServerFactory) ->
     client_context = fake_server.certificates.client_context()
     async with httpx.AsyncClient(verify=client_context) as client:
         assert (await client.get(server.url)).content == b"fixture tls"
+
+
+async def test_close_does_not_wait_for_a_client_that_never_handshakes(
+    certificates: TLSCertificates, connect: Any
+) -> None:
+    server = FakeServer(Reply(), ssl_context=certificates.server_context())
+    await server.start()
+    peer = await connect(server)  # plain TCP: no ClientHello is ever sent
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(server.close(), 5)
+    assert server.closed
+    await peer.close()

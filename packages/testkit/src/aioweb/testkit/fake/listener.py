@@ -25,6 +25,9 @@ from .replies import End, _Pacing
 
 __all__ = ("FakeListener",)
 
+#: Seconds a TLS client has to complete its handshake.
+_HANDSHAKE_TIMEOUT = 10.0
+
 
 class FakeListener:
     """A TCP (or TLS) server on 127.0.0.1 that tracks and closes everything.
@@ -63,7 +66,12 @@ class FakeListener:
         try:
             self._port = sock.getsockname()[1]
             self._server = await asyncio.start_server(
-                self._accept, sock=sock, ssl=self._ssl
+                self._accept,
+                sock=sock,
+                ssl=self._ssl,
+                # A client that never finishes its handshake is given up on
+                # soon, rather than after asyncio's default minute.
+                ssl_handshake_timeout=_HANDSHAKE_TIMEOUT if self._ssl else None,
             )
         except BaseException:
             sock.close()
@@ -116,12 +124,19 @@ class FakeListener:
         server, self._server = self._server, None
         if server is not None:
             server.close()
-        for task, writer in list(self._connections.items()):
-            # Abort, not close: a client that stopped reading must not hold
-            # the teardown of a test for a TLS shutdown timeout.
-            writer.transport.abort()
-            task.cancel()
-        if self._connections:
+            # Python 3.13+: also drop connections still in their TLS handshake,
+            # which have no task of ours yet and would hold wait_closed().
+            abort_clients = getattr(server, "abort_clients", None)
+            if abort_clients is not None:
+                abort_clients()
+        # One turn of the loop lets a connection accepted just now register.
+        await asyncio.sleep(0)
+        while self._connections:
+            for task, writer in list(self._connections.items()):
+                # Abort, not close: a client that stopped reading must not
+                # hold the teardown of a test for a TLS shutdown timeout.
+                writer.transport.abort()
+                task.cancel()
             await asyncio.gather(*self._connections, return_exceptions=True)
         if server is not None:
             await server.wait_closed()
