@@ -322,3 +322,29 @@ async def test_not_connected() -> None:
 def test_invalid_options(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="positive"):
         WebSocketBase(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "error"),
+    [
+        (1006, b"", "may not be sent"),
+        (1005, b"", "may not be sent"),
+        (999, b"", "may not be sent"),
+        (5000, b"", "may not be sent"),
+        (1000, b"\xff", "UTF-8"),
+        (1000, "\udcff", "UTF-8"),
+        (1000, b"x" * 124, "123 bytes"),
+    ],
+)
+async def test_close_refuses_what_cannot_be_sent(
+    open_ws: Any, code: int, message: bytes | str, error: str
+) -> None:
+    pair = await open_ws(echo=True)
+    with pytest.raises(ValueError, match=error):
+        await pair.ws.close(code=code, message=message)
+    # Nothing was sent: the WebSocket still works.
+    assert not pair.ws.closed
+    await pair.ws.send_str("still open")
+    assert await pair.ws.receive_str(timeout=5) == "still open"
+    assert await pair.ws.close(code=4999, message="x" * 123)
+    assert pair.ws.close_code == 4999

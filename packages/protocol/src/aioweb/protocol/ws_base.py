@@ -31,6 +31,7 @@ from aioweb.websocket import (
     Role,
     WebSocketProtocol,
 )
+from aioweb.websocket.enums import is_valid_close_code
 
 from .base_protocol import BaseProtocol
 from .exceptions import WebSocketError, WSMessageTypeError
@@ -52,6 +53,18 @@ __all__ = ("WebSocketBase",)
 _CLOSED_RECEIVE_LIMIT: Final = 5
 _DATA_TYPES: Final = (WSMsgType.TEXT, WSMsgType.BINARY)
 _END_TYPES: Final = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
+
+
+def _check_close_frame(code: int, message: bytes | str) -> None:
+    if not is_valid_close_code(code):
+        raise ValueError(f"close code {code} may not be sent")
+    try:
+        reason = message.encode() if isinstance(message, str) else message
+        reason.decode()
+    except UnicodeError as exc:
+        raise ValueError("a close reason must be UTF-8") from exc
+    if len(reason) > 123:
+        raise ValueError("a close reason is at most 123 bytes")
 
 
 class WebSocketBase:
@@ -375,7 +388,14 @@ class WebSocketBase:
 
         Returns:
             False if the WebSocket was already closed.
+
+        Raises:
+            ValueError: the code may not be sent (RFC 6455 §7.4: 1005, 1006,
+                1015, and codes outside the registered ones and 3000-4999),
+                or the reason is not UTF-8 or longer than 123 bytes; nothing
+                is sent and the WebSocket stays open.
         """
+        _check_close_frame(code, message)
         writer = self._require_writer()
         reader = self._reader
         assert reader is not None and self._loop is not None
