@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from aioweb.protocol.ws_heartbeat import Heartbeat
 from aioweb.protocol.ws_types import WSCloseCode, WSMessage, WSMsgType
 from aioweb.websocket import Ping
 
@@ -42,8 +43,8 @@ async def test_dropped_while_not_receiving(open_ws: Any) -> None:
 
 
 async def test_answered_pings_keep_the_connection(open_ws: Any) -> None:
-    pair = await open_ws(heartbeat=0.05)
-    await asyncio.sleep(0.4)
+    pair = await open_ws(heartbeat=0.2)
+    await asyncio.sleep(0.9)
     assert not pair.ws.closed
     pings = 0
     while not pair.peer.events.empty():
@@ -74,3 +75,66 @@ async def test_heartbeat_stops_after_close(open_ws: Any) -> None:
     await asyncio.sleep(0.2)
     assert pair.ws.close_code == WSCloseCode.OK
     assert pair.ws.exception() is None
+
+
+class Recorder:
+    def __init__(self, ping_ok: bool = True) -> None:
+        self.pings: list[float] = []
+        self.timeouts: list[float] = []
+        self.ping_ok = ping_ok
+
+    def ping(self) -> bool:
+        self.pings.append(asyncio.get_running_loop().time())
+        return self.ping_ok
+
+    def timeout(self) -> None:
+        self.timeouts.append(asyncio.get_running_loop().time())
+
+
+async def test_heartbeat_unit_silence_then_timeout() -> None:
+    loop = asyncio.get_running_loop()
+    recorder = Recorder()
+    heartbeat = Heartbeat(loop, 0.05, recorder.ping, recorder.timeout)
+    assert heartbeat.pong_timeout == 0.025
+    started = loop.time()
+    heartbeat.activity()
+    await asyncio.sleep(0.2)
+    assert len(recorder.pings) == 1
+    assert recorder.pings[0] - started >= 0.05
+    assert len(recorder.timeouts) == 1
+    assert recorder.timeouts[0] - recorder.pings[0] >= 0.025
+    # Once timed out, it stays quiet.
+    heartbeat.activity()
+    await asyncio.sleep(0.1)
+    assert len(recorder.pings) == 1
+
+
+async def test_heartbeat_unit_answer_cancels_timeout() -> None:
+    loop = asyncio.get_running_loop()
+    recorder = Recorder()
+    heartbeat = Heartbeat(loop, 0.2, recorder.ping, recorder.timeout)
+    heartbeat.activity()
+    answered = 0
+    for _ in range(60):
+        await asyncio.sleep(0.01)
+        if len(recorder.pings) > answered:
+            answered = len(recorder.pings)
+            heartbeat.activity()  # the pong to each ping, once
+    assert recorder.timeouts == []
+    assert len(recorder.pings) >= 2
+    heartbeat.stop()
+    count = len(recorder.pings)
+    await asyncio.sleep(0.1)
+    assert len(recorder.pings) == count
+    assert recorder.timeouts == []
+
+
+async def test_heartbeat_unit_failed_ping_waits_for_nothing() -> None:
+    loop = asyncio.get_running_loop()
+    recorder = Recorder(ping_ok=False)
+    heartbeat = Heartbeat(loop, 0.02, recorder.ping, recorder.timeout)
+    heartbeat.activity()
+    await asyncio.sleep(0.1)
+    assert len(recorder.pings) == 1
+    assert recorder.timeouts == []
+    heartbeat.stop()

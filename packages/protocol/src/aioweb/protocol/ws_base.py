@@ -6,13 +6,11 @@ messages, the closing handshake with its timeout, automatic pongs and closes,
 and the heartbeat. The client and the server subclass it; each does its own
 handshake and then calls :meth:`WebSocketBase._attach` with the transport.
 
-How the heartbeat works: every byte received pushes the next ping
-``heartbeat`` seconds into the future. When that moment comes, a Ping is
-sent and the peer has ``heartbeat / 2`` seconds to send anything back (its
-Pong, usually). If nothing comes, the connection is dropped with
-``ABNORMAL_CLOSURE``, the pending :meth:`~WebSocketBase.receive` returns an
-``ERROR`` message carrying an :class:`asyncio.TimeoutError`, and later calls
-return ``CLOSED``.
+The heartbeat (see :mod:`aioweb.protocol.ws_heartbeat`) pings a peer that
+has been silent for ``heartbeat`` seconds; if nothing comes back within half
+of that, the connection is dropped with ``ABNORMAL_CLOSURE``, a pending
+:meth:`~WebSocketBase.receive` returns an ``ERROR`` message carrying an
+:class:`asyncio.TimeoutError`, and later calls return ``CLOSED``.
 
 Where aiohttp's behaviour is kept although another would be tidier, it is
 kept on purpose: code ported from aiohttp relies on it.
@@ -35,6 +33,7 @@ from aioweb.websocket.enums import is_valid_close_code
 
 from .base_protocol import BaseProtocol
 from .exceptions import WebSocketError, WSMessageTypeError
+from .ws_heartbeat import Heartbeat
 from .ws_reader import DEFAULT_READER_LIMIT, WebSocketReader
 from .ws_types import (
     WS_CLOSED_MESSAGE,
@@ -111,8 +110,8 @@ class WebSocketBase:
         self._receive_timeout = receive_timeout
         self._autoclose = autoclose
         self._autoping = autoping
-        self._heartbeat = heartbeat
-        self._pong_heartbeat = heartbeat / 2.0 if heartbeat is not None else 0.0
+        self._heartbeat_interval = heartbeat
+        self._heartbeat: Heartbeat | None = None
         self._max_msg_size = max_msg_size
         self._reader_limit = reader_limit
         self._reader: WebSocketReader | None = None
@@ -127,9 +126,6 @@ class WebSocketBase:
         self._waiting = False
         self._close_wait: asyncio.Future[None] | None = None
         self._closed_receives = 0
-        self._heartbeat_when = 0.0
-        self._heartbeat_handle: asyncio.TimerHandle | None = None
-        self._pong_handle: asyncio.TimerHandle | None = None
 
     # -- connection ----------------------------------------------------------
 
@@ -174,14 +170,22 @@ class WebSocketBase:
             writer.write,
             autoping=self._autoping,
             limit=self._reader_limit,
-            on_activity=self._on_activity if self._heartbeat else None,
         )
         self._loop = asyncio.get_running_loop()
         self._transport = transport
         self._reader = reader
         self._writer = writer
         self._protocol_name = subprotocol
-        self._on_activity()
+        if self._heartbeat_interval is not None:
+            heartbeat = Heartbeat(
+                self._loop,
+                self._heartbeat_interval,
+                self._send_heartbeat_ping,
+                self._pong_not_received,
+            )
+            self._heartbeat = heartbeat
+            reader.on_activity = heartbeat.activity
+            heartbeat.activity()
         return reader
 
     def _close_transport(self) -> None:
@@ -195,9 +199,8 @@ class WebSocketBase:
     def _pong_timeout_error(self) -> BaseException:
         """The error of a heartbeat that got no answer (aiohttp's client
         raises its ``ServerTimeoutError`` here, a subclass)."""
-        return asyncio.TimeoutError(
-            f"No PONG received after {self._pong_heartbeat} seconds"
-        )
+        timeout = self._heartbeat.pong_timeout if self._heartbeat else 0.0
+        return asyncio.TimeoutError(f"No PONG received after {timeout} seconds")
 
     # -- state ---------------------------------------------------------------
 
@@ -246,44 +249,16 @@ class WebSocketBase:
 
     # -- heartbeat -----------------------------------------------------------
 
-    def _on_activity(self) -> None:
-        # Called for every chunk received: only move the deadline here, the
-        # timer itself is rescheduled when it fires early.
-        if self._heartbeat is None or self._closed or self._closing:
-            return
-        assert self._loop is not None
-        self._heartbeat_when = self._loop.time() + self._heartbeat
-        if self._pong_handle is not None:
-            self._pong_handle.cancel()
-            self._pong_handle = None
-        if self._heartbeat_handle is None:
-            self._heartbeat_handle = self._loop.call_at(
-                self._heartbeat_when, self._send_heartbeat
-            )
-
-    def _send_heartbeat(self) -> None:
-        self._heartbeat_handle = None
-        if self._closed or self._closing:
-            return
-        assert self._loop is not None and self._writer is not None
-        now = self._loop.time()
-        if now < self._heartbeat_when:
-            # Traffic since the timer was set: wait for the new deadline.
-            self._heartbeat_handle = self._loop.call_at(
-                self._heartbeat_when, self._send_heartbeat
-            )
-            return
+    def _send_heartbeat_ping(self) -> bool:
+        assert self._writer is not None
         try:
             self._writer.write_frame(b"", WSMsgType.PING)
         except (ConnectionError, ValueError) as exc:
             self._fail_heartbeat(exc)
-            return
-        self._pong_handle = self._loop.call_at(
-            now + self._pong_heartbeat, self._pong_not_received
-        )
+            return False
+        return True
 
     def _pong_not_received(self) -> None:
-        self._pong_handle = None
         self._fail_heartbeat(self._pong_timeout_error())
 
     def _fail_heartbeat(self, exc: BaseException) -> None:
@@ -300,10 +275,8 @@ class WebSocketBase:
             self._reader.feed_message(WSMessage(WSMsgType.ERROR, exc, None))
 
     def _cancel_heartbeat(self) -> None:
-        for handle in (self._heartbeat_handle, self._pong_handle):
-            if handle is not None:
-                handle.cancel()
-        self._heartbeat_handle = self._pong_handle = None
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
 
     # -- sending -------------------------------------------------------------
 

@@ -96,7 +96,8 @@ class WebSocketReader:
         self._autoping = autoping
         self._limit = limit
         self._max_messages = max_messages
-        self._on_activity = on_activity
+        #: Called whenever bytes arrive (the heartbeat uses it).
+        self.on_activity = on_activity
         self._queue: collections.deque[tuple[WSMessage, int]] = collections.deque()
         self._size = 0
         self._paused = False
@@ -139,8 +140,8 @@ class WebSocketReader:
         """Take bytes received from the peer."""
         if self._eof or not data:
             return
-        if self._on_activity is not None:
-            self._on_activity()
+        if self.on_activity is not None:
+            self.on_activity()
         self._connection.receive_data(data)
         self._read_events()
 
