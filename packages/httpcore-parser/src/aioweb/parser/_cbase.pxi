@@ -106,37 +106,56 @@ cdef class _Parser:
         See ``aioweb.parser._base.Parser.feed_data``.
         """
         cdef Py_buffer view
-        cdef Py_ssize_t pos
-        cdef bint buffered
-        cdef object source
-        cdef object rest = None
+        cdef Py_ssize_t pos, start = 0, cut, size
+        cdef const unsigned char* p
+        cdef const unsigned char* lf
+        cdef object tail = None
         if self._state >= S_HANDED_OVER:
             raise ParserClosed("the parser accepts no more input")
-        buffered = len(self._buf) > 0
-        if buffered:
-            self._buf += data
-            source = self._buf
-        else:
-            source = data
-        PyObject_GetBuffer(source, &view, PyBUF_SIMPLE)
+        PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+        p = <const unsigned char*>view.buf
         try:
             try:
-                pos = self._run(<const unsigned char*>view.buf, view.len)
+                if len(self._buf):
+                    # The buffer holds an unfinished line: complete it with the
+                    # input up to its first LF only, so that the rest of the
+                    # input is read in place rather than copied.
+                    lf = <const unsigned char*>memchr(p, 10, view.len)
+                    cut = (lf - p) + 1 if lf != NULL else view.len
+                    size = len(self._buf)
+                    self._buf += _bytes(p, cut)
+                    pos = self._run(<const unsigned char*>PyByteArray_AS_STRING(self._buf), size + cut)
+                    if self._state == S_HANDED_OVER:
+                        tail = bytes(self._buf[pos:]) + _bytes(p + cut, view.len - cut)
+                        start = view.len
+                    elif pos == size + cut:
+                        self._buf = bytearray()
+                        start = cut
+                    else:
+                        # Not all read: carry on the old way, all in the buffer.
+                        del self._buf[:pos]
+                        self._buf += _bytes(p + cut, view.len - cut)
+                        start = view.len
+                        pos = self._run(<const unsigned char*>PyByteArray_AS_STRING(self._buf), len(self._buf))
+                        if self._state == S_HANDED_OVER:
+                            tail = bytes(self._buf[pos:])
+                        else:
+                            del self._buf[:pos]
+                if start < view.len:
+                    pos = self._run(p + start, view.len - start)
+                    if self._state == S_HANDED_OVER:
+                        tail = _bytes(p + start + pos, view.len - start - pos)
+                    elif start + pos < view.len:
+                        self._buf = bytearray(_bytes(p + start + pos, view.len - start - pos))
             except BaseException:
                 self._state = S_DEAD
                 self._buf = bytearray()
                 raise
-            if pos < view.len and (not buffered or self._state == S_HANDED_OVER):
-                rest = _bytes(<const unsigned char*>view.buf + pos, view.len - pos)
         finally:
             PyBuffer_Release(&view)
         if self._state == S_HANDED_OVER:
             self._buf = bytearray()
-            return b"" if rest is None else rest
-        if buffered:
-            del self._buf[:pos]
-        elif rest is not None:
-            self._buf = bytearray(rest)
+            return b"" if tail is None else tail
         return None
 
     def feed_eof(self):
