@@ -60,7 +60,109 @@ ROUTING = {
     "View",
 }
 
-GROUPS = [APPLICATION, TYPING, MIDDLEWARES, ROUTE_DEFINITIONS, ROUTING]
+REQUESTS_RESPONSES = {
+    "BaseRequest",
+    "Request",
+    "FileField",
+    "StreamResponse",
+    "Response",
+    "json_response",
+    "ContentCoding",
+}
+HTTP_EXCEPTIONS = {
+    "HTTPException",
+    "HTTPError",
+    "HTTPRedirection",
+    "HTTPSuccessful",
+    "HTTPOk",
+    "HTTPCreated",
+    "HTTPAccepted",
+    "HTTPNonAuthoritativeInformation",
+    "HTTPNoContent",
+    "HTTPResetContent",
+    "HTTPPartialContent",
+    "HTTPMove",
+    "HTTPMultipleChoices",
+    "HTTPMovedPermanently",
+    "HTTPFound",
+    "HTTPSeeOther",
+    "HTTPNotModified",
+    "HTTPUseProxy",
+    "HTTPTemporaryRedirect",
+    "HTTPPermanentRedirect",
+    "HTTPClientError",
+    "HTTPBadRequest",
+    "HTTPUnauthorized",
+    "HTTPPaymentRequired",
+    "HTTPForbidden",
+    "HTTPNotFound",
+    "HTTPMethodNotAllowed",
+    "HTTPNotAcceptable",
+    "HTTPProxyAuthenticationRequired",
+    "HTTPRequestTimeout",
+    "HTTPConflict",
+    "HTTPGone",
+    "HTTPLengthRequired",
+    "HTTPPreconditionFailed",
+    "HTTPRequestEntityTooLarge",
+    "HTTPRequestURITooLong",
+    "HTTPUnsupportedMediaType",
+    "HTTPRequestRangeNotSatisfiable",
+    "HTTPExpectationFailed",
+    "HTTPMisdirectedRequest",
+    "HTTPUnprocessableEntity",
+    "HTTPFailedDependency",
+    "HTTPUpgradeRequired",
+    "HTTPPreconditionRequired",
+    "HTTPTooManyRequests",
+    "HTTPRequestHeaderFieldsTooLarge",
+    "HTTPUnavailableForLegalReasons",
+    "HTTPServerError",
+    "HTTPInternalServerError",
+    "HTTPNotImplemented",
+    "HTTPBadGateway",
+    "HTTPServiceUnavailable",
+    "HTTPGatewayTimeout",
+    "HTTPVersionNotSupported",
+    "HTTPVariantAlsoNegotiates",
+    "HTTPInsufficientStorage",
+    "HTTPNotExtended",
+    "HTTPNetworkAuthenticationRequired",
+}
+SERVER = {
+    "RequestHandler",
+    "Server",
+    "BaseRunner",
+    "AppRunner",
+    "ServerRunner",
+    "BaseSite",
+    "TCPSite",
+    "UnixSite",
+    "SockSite",
+    "GracefulExit",
+    "run_app",
+    "AbstractAccessLogger",
+    "AccessLogger",
+}
+WEBSOCKET = {
+    "WebSocketResponse",
+    "WebSocketReady",
+    "WSMsgType",
+    "WSCloseCode",
+    "WSMessage",
+}
+
+GROUPS = [
+    APPLICATION,
+    TYPING,
+    MIDDLEWARES,
+    ROUTE_DEFINITIONS,
+    ROUTING,
+    REQUESTS_RESPONSES,
+    HTTP_EXCEPTIONS,
+    SERVER,
+    WEBSOCKET,
+]
 
 
 def test_all_is_exactly_the_groups() -> None:
@@ -80,3 +182,16 @@ def test_aiohttp_spellings_of_route_helpers() -> None:
     for name in ("get", "post", "put", "patch", "delete", "head", "options"):
         assert callable(getattr(web, name))
     assert web.route("GET", "/", web.View) is not None  # type: ignore[arg-type]
+
+
+def test_every_status_exception_is_public() -> None:
+    # aiohttp.web exports an HTTPxxx class for each status it knows.
+    from aioweb.web.http_exceptions import HTTPException
+
+    classes = {
+        name
+        for name in dir(web)
+        if isinstance(getattr(web, name), type)
+        and issubclass(getattr(web, name), HTTPException)
+    }
+    assert classes == HTTP_EXCEPTIONS

@@ -5,11 +5,81 @@
 
 from __future__ import annotations
 
+# Before the imports: modules of this package read it (the Server header).
+__version__ = "0.1.0"
+
+from aioweb.protocol import WSCloseCode, WSMessage, WSMsgType
+
+from .access_log import AbstractAccessLogger, AccessLogger
 from .app import Application
 from .app_key import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
 from .chain_map import ChainMapProxy
 from .cleanup_ctx import CleanupContext, CleanupError
+from .http_exceptions import (
+    HTTPAccepted,
+    HTTPBadGateway,
+    HTTPBadRequest,
+    HTTPClientError,
+    HTTPConflict,
+    HTTPCreated,
+    HTTPError,
+    HTTPException,
+    HTTPExpectationFailed,
+    HTTPFailedDependency,
+    HTTPForbidden,
+    HTTPFound,
+    HTTPGatewayTimeout,
+    HTTPGone,
+    HTTPInsufficientStorage,
+    HTTPInternalServerError,
+    HTTPLengthRequired,
+    HTTPMethodNotAllowed,
+    HTTPMisdirectedRequest,
+    HTTPMove,
+    HTTPMovedPermanently,
+    HTTPMultipleChoices,
+    HTTPNetworkAuthenticationRequired,
+    HTTPNoContent,
+    HTTPNonAuthoritativeInformation,
+    HTTPNotAcceptable,
+    HTTPNotExtended,
+    HTTPNotFound,
+    HTTPNotImplemented,
+    HTTPNotModified,
+    HTTPOk,
+    HTTPPartialContent,
+    HTTPPaymentRequired,
+    HTTPPermanentRedirect,
+    HTTPPreconditionFailed,
+    HTTPPreconditionRequired,
+    HTTPProxyAuthenticationRequired,
+    HTTPRedirection,
+    HTTPRequestEntityTooLarge,
+    HTTPRequestHeaderFieldsTooLarge,
+    HTTPRequestRangeNotSatisfiable,
+    HTTPRequestTimeout,
+    HTTPRequestURITooLong,
+    HTTPResetContent,
+    HTTPSeeOther,
+    HTTPServerError,
+    HTTPServiceUnavailable,
+    HTTPSuccessful,
+    HTTPTemporaryRedirect,
+    HTTPTooManyRequests,
+    HTTPUnauthorized,
+    HTTPUnavailableForLegalReasons,
+    HTTPUnprocessableEntity,
+    HTTPUnsupportedMediaType,
+    HTTPUpgradeRequired,
+    HTTPUseProxy,
+    HTTPVariantAlsoNegotiates,
+    HTTPVersionNotSupported,
+)
 from .middlewares import middleware, normalize_path_middleware
+from .request import BaseRequest, Request
+from .request_body import FileField
+from .request_handler import RequestHandler
+from .response import Response, json_response
 from .routing.dispatcher import ResourcesView, RoutesView, UrlDispatcher
 from .routing.match_info import AbstractMatchInfo, MatchInfoError, UrlMappingMatchInfo
 from .routing.resources import (
@@ -45,9 +115,13 @@ from .routing.subapps import (
     PrefixedSubAppResource,
 )
 from .routing.views import AbstractView, View
+from .run_app import run_app
+from .runner import AppRunner, BaseRunner, GracefulExit, ServerRunner
+from .server import Server
+from .sites import BaseSite, SockSite, TCPSite, UnixSite
+from .stream_response import ContentCoding, StreamResponse
 from .typedefs import Handler, Middleware, ResolvableRequest, RoutableRequest
-
-__version__ = "0.1.0"
+from .websocket_response import WebSocketReady, WebSocketResponse
 
 __all__ = (
     "__version__",
@@ -107,6 +181,89 @@ __all__ = (
     "AbstractView",
     "View",
     # requests and responses, HTTP exceptions
+    "BaseRequest",
+    "Request",
+    "FileField",
+    "StreamResponse",
+    "Response",
+    "json_response",
+    "ContentCoding",
+    "HTTPException",
+    "HTTPError",
+    "HTTPRedirection",
+    "HTTPSuccessful",
+    "HTTPOk",
+    "HTTPCreated",
+    "HTTPAccepted",
+    "HTTPNonAuthoritativeInformation",
+    "HTTPNoContent",
+    "HTTPResetContent",
+    "HTTPPartialContent",
+    "HTTPMove",
+    "HTTPMultipleChoices",
+    "HTTPMovedPermanently",
+    "HTTPFound",
+    "HTTPSeeOther",
+    "HTTPNotModified",
+    "HTTPUseProxy",
+    "HTTPTemporaryRedirect",
+    "HTTPPermanentRedirect",
+    "HTTPClientError",
+    "HTTPBadRequest",
+    "HTTPUnauthorized",
+    "HTTPPaymentRequired",
+    "HTTPForbidden",
+    "HTTPNotFound",
+    "HTTPMethodNotAllowed",
+    "HTTPNotAcceptable",
+    "HTTPProxyAuthenticationRequired",
+    "HTTPRequestTimeout",
+    "HTTPConflict",
+    "HTTPGone",
+    "HTTPLengthRequired",
+    "HTTPPreconditionFailed",
+    "HTTPRequestEntityTooLarge",
+    "HTTPRequestURITooLong",
+    "HTTPUnsupportedMediaType",
+    "HTTPRequestRangeNotSatisfiable",
+    "HTTPExpectationFailed",
+    "HTTPMisdirectedRequest",
+    "HTTPUnprocessableEntity",
+    "HTTPFailedDependency",
+    "HTTPUpgradeRequired",
+    "HTTPPreconditionRequired",
+    "HTTPTooManyRequests",
+    "HTTPRequestHeaderFieldsTooLarge",
+    "HTTPUnavailableForLegalReasons",
+    "HTTPServerError",
+    "HTTPInternalServerError",
+    "HTTPNotImplemented",
+    "HTTPBadGateway",
+    "HTTPServiceUnavailable",
+    "HTTPGatewayTimeout",
+    "HTTPVersionNotSupported",
+    "HTTPVariantAlsoNegotiates",
+    "HTTPInsufficientStorage",
+    "HTTPNotExtended",
+    "HTTPNetworkAuthenticationRequired",
     # server, runners, sites
+    "RequestHandler",
+    "Server",
+    "BaseRunner",
+    "AppRunner",
+    "ServerRunner",
+    "BaseSite",
+    "TCPSite",
+    "UnixSite",
+    "SockSite",
+    "GracefulExit",
+    "run_app",
+    "AbstractAccessLogger",
+    "AccessLogger",
     # WebSocket
+    "WebSocketResponse",
+    "WebSocketReady",
+    "WSMsgType",
+    "WSCloseCode",
+    "WSMessage",
 )

@@ -1,0 +1,665 @@
+"""One HTTP/1.x connection on the server: :class:`RequestHandler`.
+
+How this works: the handler is the connection's asyncio protocol. Bytes go
+into a :class:`~aioweb.parser.RequestParser` whose events an
+:class:`~aioweb.protocol.HttpMessageStreams` turns into ``(head, body
+stream)`` pairs; those queue up (pipelining, bounded by ``max_pipelined``:
+reading pauses while the queue is full) and one task per connection, started
+with the connection, takes them in order: it builds the request, awaits the
+server's handler, sends the response, writes the access log line, and
+either waits for the next request (keep-alive) or closes.
+
+Timers, all restarted as the connection moves between states:
+
+* keep-alive: an idle connection (no request in progress, none started) is
+  closed after ``keepalive_timeout`` seconds;
+* header: from the first byte of a request head until its end,
+  ``header_read_timeout`` seconds; past it the client gets 408 and the
+  connection closes (the slowloris defence);
+* body: while a body is being received, at most ``body_read_timeout``
+  seconds between two pieces of it; past it the body breaks with a 408
+  error and the connection closes.
+
+Errors: a malformed head is answered with the status the parser hints (400,
+414, 431, 501, 505...) and ``Connection: close``, after the responses to
+the requests before it; no handler sees it or anything after it. A broken
+body breaks the request's body stream; a handler that lets the error out
+gets an answer with its hint (400, 413...). Other handler exceptions give
+500 (with the traceback in the body only when ``debug``), ``TimeoutError``
+gives 504, and an :class:`~aioweb.web.HTTPException` raised *or returned*
+is sent as the response it describes.
+
+Client disconnects: the handler is not cancelled (aiohttp 3.9 semantics)
+unless the server was made with ``handler_cancellation=True``; its body
+reads fail with ``ConnectionResetError`` and its response goes nowhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import traceback
+from collections import deque
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, Final
+
+from multidict import CIMultiDictProxy
+
+from aioweb.parser import HttpParserError, RequestHead, RequestParser
+from aioweb.protocol import (
+    BaseProtocol,
+    HttpMessageStreams,
+    PayloadError,
+    StreamReader,
+    StreamWriter,
+)
+
+from .access_log import AbstractAccessLogger, AccessLogger, access_logger
+from .http_exceptions import HTTPException
+from .response import Response
+from .stream_response import StreamResponse
+
+if TYPE_CHECKING:
+    from .request import BaseRequest
+    from .server import Server
+
+__all__ = ("RequestHandler", "RequestTimeout", "server_logger")
+
+#: Where the connection handler logs errors.
+server_logger: Final = logging.getLogger("aioweb.server")
+
+#: The most requests read ahead of the one being handled.
+DEFAULT_MAX_PIPELINED: Final = 16
+
+
+class RequestTimeout(PayloadError):
+    """The client was too slow sending a head or a body (408)."""
+
+    status = 408
+
+
+class _ServerStreams(HttpMessageStreams[RequestHead]):
+    """Message streams that also tell the handler when a message begins."""
+
+    __slots__ = ("_begun",)
+
+    def __init__(self, owner: RequestHandler, **kwargs: Any) -> None:
+        super().__init__(owner, owner, **kwargs)
+        self._begun = owner._message_begun
+
+    def on_message_begin(self) -> None:
+        self._begun()
+
+
+def error_response(
+    status: int, *, exc: BaseException | None = None, debug: bool = False
+) -> Response:
+    """The plain-text answer the server sends for an error status."""
+    response = Response(status=status)
+    text = f"{status}: {response.reason}"
+    if debug and exc is not None:
+        text += "\n\n" + "".join(traceback.format_exception(exc))
+    response.text = text
+    return response
+
+
+def response_from_exception(exc: HTTPException) -> Response:
+    """The response an :class:`HTTPException` describes."""
+    response = Response(status=exc.status_code, reason=exc.reason, headers=exc.headers)
+    if exc.text is not None:
+        response.body = exc.text.encode(response.charset or "utf-8")
+    elif exc.body is not None:
+        response.body = exc.body
+    return response
+
+
+class RequestHandler(BaseProtocol):
+    """The protocol of one server connection.
+
+    Made by :class:`~aioweb.web.Server` (its ``__call__``), with the
+    keyword arguments given to it.
+
+    Args:
+        manager: the server.
+        loop: the event loop.
+        keepalive_timeout: seconds an idle connection stays open.
+        tcp_keepalive: enable TCP keep-alive probes on the socket.
+        logger: where errors are logged.
+        access_log_class: the access logger's class.
+        access_log: the access logger's logger; None disables the log.
+        access_log_format: the access log format.
+        debug: put tracebacks in 500 answers.
+        max_line_size: the longest request line (414).
+        max_headers: the most header lines (431).
+        max_field_size: the longest header line (431).
+        lingering_time: seconds to drain an unread body after the response
+            before the connection may be reused (or closed).
+        read_bufsize: each body stream's low-water mark.
+        auto_decompress: decode gzip/deflate/br/zstd request bodies.
+        header_read_timeout: seconds to receive a whole head once it began.
+        body_read_timeout: the most seconds between two pieces of a body.
+        max_pipelined: the most requests read ahead of the current one.
+        timeout_ceil_threshold: accepted for aiohttp compatibility.
+    """
+
+    def __init__(
+        self,
+        manager: Server,
+        *,
+        loop: asyncio.AbstractEventLoop,
+        keepalive_timeout: float = 75.0,
+        tcp_keepalive: bool = True,
+        logger: logging.Logger = server_logger,
+        access_log_class: type[AbstractAccessLogger] = AccessLogger,
+        access_log: logging.Logger | None = access_logger,
+        access_log_format: str = AccessLogger.LOG_FORMAT,
+        debug: bool = False,
+        max_line_size: int = 8190,
+        max_headers: int = 128,
+        max_field_size: int = 8190,
+        lingering_time: float = 10.0,
+        read_bufsize: int = 2**16,
+        auto_decompress: bool = True,
+        header_read_timeout: float | None = 30.0,
+        body_read_timeout: float | None = 60.0,
+        max_pipelined: int = DEFAULT_MAX_PIPELINED,
+        timeout_ceil_threshold: float = 5,
+    ) -> None:
+        super().__init__(loop)
+        self._manager = manager
+        self._keepalive_timeout = keepalive_timeout
+        self._tcp_keepalive = tcp_keepalive
+        self.logger = logger
+        self.debug = debug
+        self.access_logger: AbstractAccessLogger | None = (
+            access_log_class(access_log, access_log_format) if access_log else None
+        )
+        self._lingering_time = lingering_time
+        self._header_read_timeout = header_read_timeout
+        self._body_read_timeout = body_read_timeout
+        self._max_pipelined = max(1, max_pipelined)
+        self._streams = _ServerStreams(
+            self, limit=read_bufsize, loop=loop, decompress=auto_decompress
+        )
+        self._parser = RequestParser(
+            self._streams,
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+        )
+        self._messages: deque[tuple[RequestHead, StreamReader] | Exception] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._task_handler: asyncio.Task[None] | None = None
+        self._current_request: BaseRequest | None = None
+        self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._header_handle: asyncio.TimerHandle | None = None
+        self._body_handle: asyncio.TimerHandle | None = None
+        self._parser_done = False  # failed, timed out or handed the connection over
+        self._handed_over = False
+        self._tail = bytearray()
+        self._upgraded_reader: Any = None
+        self._close = False  # close after the response in progress
+        self._force_close = False  # take no further request
+        self._shutdown_callbacks: list[Callable[[], Awaitable[None]]] = []
+        self._lost: asyncio.Future[None] = loop.create_future()
+
+    # -- asyncio.Protocol ------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Start serving: the connection's task and the keep-alive timer."""
+        super().connection_made(transport)
+        if self._tcp_keepalive:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                with suppress(OSError, AttributeError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        self._manager.connection_made(self, transport)
+        self._task_handler = self._loop.create_task(self._serve())
+        self._start_keepalive()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """Fail what is still open; cancel the handler only if asked to."""
+        self._manager.connection_lost(self, exc)
+        super().connection_lost(exc)
+        if not self._lost.done():
+            self._lost.set_result(None)
+        self._cancel_timers()
+        if self._upgraded_reader is not None:
+            if exc is None:
+                self._upgraded_reader.feed_eof()
+            else:
+                self._upgraded_reader.set_exception(exc)
+        elif not self._parser_done:
+            try:
+                self._parser.feed_eof()
+            except HttpParserError as error:
+                self._streams.parser_failed(error)
+        self._streams.connection_lost(exc)
+        self._parser_done = True
+        self._force_close = True
+        lost = ConnectionResetError("Connection lost")
+        lost.__cause__ = exc
+        request = self._current_request
+        if request is not None:
+            request._cancel(lost)
+        for item in self._messages:
+            if not isinstance(item, Exception):
+                item[1].set_exception(lost)
+        self._messages.clear()
+        self._wake()
+        task = self._task_handler
+        if task is not None and (request is None or self._manager.handler_cancellation):
+            task.cancel()
+
+    def data_received(self, data: bytes) -> None:
+        """Parse request bytes (or hand them to an upgraded protocol)."""
+        if self._upgraded_reader is not None:
+            self._upgraded_reader.feed_data(data)
+            return
+        if self._handed_over:
+            self._tail += data  # the upgrade's first bytes, kept for its reader
+            return
+        if self._parser_done:
+            return  # after an error: nothing more is read as HTTP
+        if self._body_handle is not None:
+            self._restart_body_timer()
+        try:
+            tail = self._parser.feed_data(data)
+        except HttpParserError as exc:
+            error = self._streams.parser_failed(exc)
+            self._fail_parsing(error if error is exc else None)
+            return
+        if tail is not None:
+            self._handed_over = self._parser_done = True
+            self._tail += tail
+
+    def _fail_parsing(self, error: Exception | None) -> None:
+        """Stop reading HTTP; answer a head's error after earlier responses."""
+        self._parser_done = True
+        self._close = True
+        self._cancel_timers()
+        if error is not None:
+            self._messages.append(error)
+            self._wake()
+
+    # -- the parser's sink (aioweb.protocol.MessageSink) ------------------------
+
+    def _message_begun(self) -> None:
+        self._stop_keepalive()
+        if self._header_read_timeout is not None and self._header_handle is None:
+            self._header_handle = self._loop.call_later(
+                self._header_read_timeout, self._header_timed_out
+            )
+
+    def message_received(self, head: RequestHead, payload: StreamReader) -> None:
+        """A head is complete: queue the request."""
+        if self._header_handle is not None:
+            self._header_handle.cancel()
+            self._header_handle = None
+        self._messages.append((head, payload))
+        if (
+            not payload.is_eof()
+            and "100-continue" not in head.headers.get("Expect", "").lower()
+        ):
+            # With Expect: 100-continue the client waits for us first.
+            self._restart_body_timer()
+        if len(self._messages) >= self._max_pipelined:
+            BaseProtocol.pause_reading(self)
+        self._wake()
+
+    def message_complete(
+        self, head: RequestHead, trailers: CIMultiDictProxy[str] | None
+    ) -> None:
+        """A body ended: its timer stops."""
+        if self._body_handle is not None:
+            self._body_handle.cancel()
+            self._body_handle = None
+
+    def informational_received(self, head: RequestHead) -> None:  # pragma: no cover
+        """Requests have no interim heads."""
+
+    # -- flow control -------------------------------------------------------------
+
+    def resume_reading(self) -> None:
+        """Resume unless the pipelining queue is full."""
+        if len(self._messages) < self._max_pipelined:
+            super().resume_reading()
+
+    # -- timers -------------------------------------------------------------------
+
+    def _start_keepalive(self) -> None:
+        self._stop_keepalive()
+        if self._keepalive_timeout and not self._force_close:
+            self._keepalive_handle = self._loop.call_later(
+                self._keepalive_timeout, self._keepalive_expired
+            )
+
+    def _stop_keepalive(self) -> None:
+        if self._keepalive_handle is not None:
+            self._keepalive_handle.cancel()
+            self._keepalive_handle = None
+
+    def _keepalive_expired(self) -> None:
+        self._keepalive_handle = None
+        if (
+            self._current_request is None
+            and not self._messages
+            and self._header_handle is None
+        ):
+            self._force_close = True
+            if self.transport is not None:
+                self.transport.close()
+
+    def _header_timed_out(self) -> None:
+        self._header_handle = None
+        self.logger.debug("Request head not received in time; closing")
+        self._fail_parsing(RequestTimeout("request head timed out", status=408))
+
+    def _restart_body_timer(self) -> None:
+        if self._body_handle is not None:
+            self._body_handle.cancel()
+            self._body_handle = None
+        if self._body_read_timeout is not None and not self._reading_paused:
+            self._body_handle = self._loop.call_later(
+                self._body_read_timeout, self._body_timed_out
+            )
+
+    def _body_timed_out(self) -> None:
+        self._body_handle = None
+        payload = self._streams.payload
+        if payload is None:
+            return
+        if self._reading_paused:  # the consumer is slow, not the client
+            return
+        self._fail_parsing(None)
+        payload.set_exception(RequestTimeout("request body timed out", status=408))
+
+    def pause_reading(self) -> None:
+        """Pause the transport; a paused body is not the client's delay."""
+        super().pause_reading()
+        if self._body_handle is not None:
+            self._body_handle.cancel()
+            self._body_handle = None
+
+    def _cancel_timers(self) -> None:
+        for name in ("_keepalive_handle", "_header_handle", "_body_handle"):
+            handle: asyncio.TimerHandle | None = getattr(self, name)
+            if handle is not None:
+                handle.cancel()
+                setattr(self, name, None)
+
+    # -- the connection's task --------------------------------------------------
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _serve(self) -> None:
+        try:
+            while not self._force_close:
+                if not self._messages:
+                    if self._close or self.transport is None:
+                        break
+                    self._waiter = self._loop.create_future()
+                    try:
+                        await self._waiter
+                    finally:
+                        self._waiter = None
+                    continue
+                item = self._messages.popleft()
+                if self._reading_paused and len(self._messages) < self._max_pipelined:
+                    super().resume_reading()
+                if isinstance(item, Exception):
+                    await self._answer_parse_error(item)
+                    break
+                head, payload = item
+                keep = await self._handle_one(head, payload)
+                if not keep:
+                    break
+                if not self._messages:
+                    self._start_keepalive()
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # pragma: no cover - a defect in this module
+            self.logger.exception("Unhandled error in the connection handler")
+        finally:
+            self._task_handler = None
+            self._close_transport()
+
+    async def _handle_one(self, head: RequestHead, payload: StreamReader) -> bool:
+        """Handle a request; return whether the connection may carry another."""
+        writer = StreamWriter(self, self._loop)
+        self._manager.requests_count += 1
+        request = self._manager.request_factory(
+            head, payload, self, writer, self._task_handler
+        )
+        start = self._loop.time()
+        self._current_request = request
+        try:
+            response = await self._respond(request, payload)
+        finally:
+            self._current_request = None
+            request._finish()
+        if response is None:
+            return False
+        if self.access_logger is not None and self.access_logger.enabled:
+            self.access_logger.log(request, response, self._loop.time() - start)
+        if writer.length:  # the body fell short of its Content-Length
+            return False
+        # After a parsing failure, the error queued behind this request is
+        # still to be answered; nothing else will come.
+        closing = self._close and not self._messages
+        if not response.keep_alive or closing or head.upgrade:
+            if not payload.is_eof():
+                await self._lingering_close()
+            return False
+        if not payload.is_eof():
+            return await self._drain_body(payload)
+        return True
+
+    async def _respond(
+        self, request: BaseRequest, payload: StreamReader
+    ) -> StreamResponse | None:
+        """Run the handler and send its response; None if nothing could be sent."""
+        response: StreamResponse
+        try:
+            result: Any = await self._manager.request_handler(request)
+        except HTTPException as exc:
+            response = response_from_exception(exc)
+        except asyncio.CancelledError:
+            raise
+        except (ConnectionResetError, ConnectionError):
+            if self.transport is None:
+                return None
+            response = error_response(500)
+        except PayloadError as exc:
+            status = exc.status if exc.status and exc.status >= 400 else 400
+            self._close = True
+            response = error_response(status, exc=exc, debug=self.debug)
+        except asyncio.TimeoutError as exc:
+            self.logger.debug("Request handler timed out", exc_info=exc)
+            response = error_response(504, exc=exc, debug=self.debug)
+        except Exception as exc:
+            self.logger.exception("Error handling request", exc_info=exc)
+            response = error_response(500, exc=exc, debug=self.debug)
+        else:
+            if isinstance(result, HTTPException):
+                response = response_from_exception(result)
+            elif isinstance(result, StreamResponse):
+                response = result
+            else:
+                self.logger.error(
+                    "Missing return statement on request handler: %r", result
+                )
+                response = error_response(500)
+        if response.status >= 400 and not payload.is_eof():
+            # An unread body after an error: the client may still be sending
+            # it, so the connection cannot be reused.
+            response.force_close()
+        try:
+            await self._finish_response(request, response)
+        except (ConnectionError, RuntimeError) as exc:
+            if self.transport is not None and not response.prepared:
+                self.logger.exception("Error sending the response", exc_info=exc)
+            return None
+        return response
+
+    async def _finish_response(
+        self, request: BaseRequest, response: StreamResponse
+    ) -> None:
+        if self.transport is None:
+            raise ConnectionResetError("Connection lost")
+        if not response.prepared:
+            try:
+                await response.prepare(request)
+            except Exception as exc:
+                # A prepare signal receiver or a header value failed: the
+                # head is not sent yet, so an error answer still can be.
+                if isinstance(exc, ConnectionError):
+                    raise
+                self.logger.exception("Error preparing the response", exc_info=exc)
+                response = error_response(500, exc=exc, debug=self.debug)
+                await response.prepare(request)
+        await response.write_eof()
+
+    async def _answer_parse_error(self, error: Exception) -> None:
+        """Answer a malformed or timed-out head, then close."""
+        status = getattr(error, "status", 400) or 400
+        response = error_response(status, exc=error, debug=self.debug)
+        response.force_close()
+        writer = StreamWriter(self, self._loop)
+        head = f"HTTP/1.1 {response.status} {response.reason}"
+        body = response.body
+        assert isinstance(body, bytes)
+        headers = response.headers
+        headers["Content-Length"] = str(len(body))
+        headers["Connection"] = "close"
+        with suppress(ConnectionError):
+            await writer.write_headers(head, headers)
+            await writer.write_eof(body)
+            await self._lingering_close()
+
+    async def _drain_body(self, payload: StreamReader) -> bool:
+        """Read an unread body to its end within ``lingering_time``."""
+        if not self._lingering_time:
+            return False
+        deadline = self._loop.time() + self._lingering_time
+        with suppress(asyncio.TimeoutError, PayloadError, ConnectionError):
+            while not payload.is_eof():
+                remaining = deadline - self._loop.time()
+                if remaining <= 0:
+                    break
+                await asyncio.wait_for(payload.readany(), remaining)
+        return payload.is_eof() and payload.exception() is None
+
+    async def _lingering_close(self) -> None:
+        """Half-close, then drop what the client still sends, for a while.
+
+        Closing at once while the client is still sending would make the
+        kernel answer its bytes with a reset, which may destroy the response
+        before the client read it.
+        """
+        transport = self.transport
+        if transport is None:
+            return
+        self._parser_done = True
+        with suppress(OSError, NotImplementedError, RuntimeError):
+            if transport.can_write_eof():
+                transport.write_eof()
+        if self._reading_paused:
+            super().resume_reading()
+        if self._lingering_time:
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._lost), self._lingering_time)
+
+    def _close_transport(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    # -- upgrades and shutdown ------------------------------------------------------
+
+    def switch_protocol(self, reader: Any) -> bytes:
+        """Hand the connection's further bytes to ``reader`` (after an upgrade).
+
+        Args:
+            reader: has ``feed_data``, ``feed_eof`` and ``set_exception``.
+
+        Returns:
+            The bytes already received after the upgrade request, which the
+            caller feeds first.
+
+        Raises:
+            RuntimeError: the last request did not ask for an upgrade.
+        """
+        if not self._handed_over:
+            raise RuntimeError("the connection was not handed over")
+        self._stop_keepalive()
+        self._upgraded_reader = reader
+        tail, self._tail = bytes(self._tail), bytearray()
+        return tail
+
+    def add_shutdown_callback(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Await ``callback()`` first when the server shuts down gracefully.
+
+        A WebSocket registers its close with code 1001 (going away) here.
+        """
+        self._shutdown_callbacks.append(callback)
+
+    def remove_shutdown_callback(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Forget a callback given to :meth:`add_shutdown_callback`."""
+        with suppress(ValueError):
+            self._shutdown_callbacks.remove(callback)
+
+    def close(self) -> None:
+        """Take no further request; close now if idle."""
+        self._force_close = True
+        self._stop_keepalive()
+        if self._current_request is None:
+            self._wake()
+            if self._waiter is None and self.transport is not None:
+                self.transport.close()
+
+    async def shutdown(self, timeout: float | None = 15.0) -> None:
+        """Finish the request in progress within ``timeout``, then close.
+
+        Shutdown callbacks run first; a handler still running at the
+        deadline is cancelled.
+        """
+        self.close()
+        callbacks, self._shutdown_callbacks = self._shutdown_callbacks, []
+        for callback in callbacks:
+            with suppress(Exception):
+                await callback()
+        task = self._task_handler
+        if task is not None and not task.done():
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), timeout)
+        task = self._task_handler
+        if task is not None and not task.done():
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        self._close_transport()
+
+    # -- what aiohttp's protocol also offers -----------------------------------------
+
+    @property
+    def keep_alive_timeout(self) -> float:
+        """The keep-alive timeout in seconds."""
+        return self._keepalive_timeout
+
+    def force_close(self) -> None:
+        """Close the connection after the response in progress."""
+        self._force_close = True
+
+    def log_debug(self, *args: Any, **kwargs: Any) -> None:
+        """Log at DEBUG level when the loop is in debug mode."""
+        if self._loop.get_debug():
+            self.logger.debug(*args, **kwargs)
+
+    def log_exception(self, *args: Any, **kwargs: Any) -> None:
+        """Log an exception."""
+        self.logger.exception(*args, **kwargs)

@@ -1,0 +1,257 @@
+"""The response with a body known in advance: :class:`Response` and
+:func:`json_response`.
+
+The body is bytes or a :class:`~aioweb.protocol.Payload` (a file, an async
+iterable, JSON...). Bytes go out with a ``Content-Length``; a payload of
+unknown size is chunked. With compression enabled, a bytes body is
+compressed whole before the head is sent, so the ``Content-Length`` is the
+compressed size (in a thread when larger than ``zlib_executor_size``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any, Final
+
+from aioweb.protocol import PAYLOAD_REGISTRY, Payload, StreamWriter
+
+from .stream_response import StreamResponse
+
+if TYPE_CHECKING:
+    from .request import BaseRequest
+
+__all__ = ("Response", "json_response")
+
+_Sentinel: Final[Any] = object()
+
+
+class Response(StreamResponse):
+    """A response whose whole body is given up front.
+
+    Args:
+        body: bytes, or anything the payload registry turns into a
+            :class:`~aioweb.protocol.Payload`.
+        status: the status code.
+        reason: the reason phrase.
+        text: the body as text (exclusive with ``body``).
+        headers: initial headers.
+        content_type: the media type; ``text/plain`` with ``text``.
+        charset: the charset of ``text``; ``utf-8`` by default.
+        zlib_executor_size: compress bodies larger than this in a thread.
+        zlib_executor: the executor for that (the loop's default if None).
+
+    Raises:
+        ValueError: ``body`` with ``text``; ``content_type`` or ``charset``
+            with a Content-Type in ``headers``; ``charset`` in
+            ``content_type`` and as an argument.
+        TypeError: ``text`` is not a ``str``.
+    """
+
+    def __init__(
+        self,
+        *,
+        body: Any = None,
+        status: int = 200,
+        reason: str | None = None,
+        text: str | None = None,
+        headers: Any = None,
+        content_type: str | None = None,
+        charset: str | None = None,
+        zlib_executor_size: int | None = None,
+        zlib_executor: Executor | None = None,
+    ) -> None:
+        if body is not None and text is not None:
+            raise ValueError("body and text are not allowed together")
+        super().__init__(status=status, reason=reason, headers=headers)
+        real = self._headers
+        if "Content-Type" in real and (content_type or charset):
+            raise ValueError(
+                "passing both Content-Type header and content_type or charset "
+                "params is forbidden"
+            )
+        if content_type is not None and "charset" in content_type and charset:
+            raise ValueError("charset must not be in content_type argument")
+        self._body: bytes | Payload | None = None
+        self._compressed_body: bytes | None = None
+        self._zlib_executor_size = zlib_executor_size
+        self._zlib_executor = zlib_executor
+        if text is not None:
+            if not isinstance(text, str):
+                raise TypeError(f"text argument must be str ({type(text)!r})")
+            if "Content-Type" not in real:
+                content_type = content_type or "text/plain"
+                charset = charset or "utf-8"
+                real["Content-Type"] = f"{content_type}; charset={charset}"
+                body = text.encode(charset)
+            else:
+                body = text.encode(self.charset or "utf-8")
+        elif content_type is not None or charset is not None:
+            content_type = content_type or "application/octet-stream"
+            real["Content-Type"] = (
+                f"{content_type}; charset={charset}" if charset else content_type
+            )
+        self.body = body
+
+    @property
+    def body(self) -> bytes | Payload | None:
+        """The body: bytes, a payload, or None."""
+        return self._body
+
+    @body.setter
+    def body(self, body: Any) -> None:
+        if body is None:
+            self._body = None
+        elif isinstance(body, (bytes, bytearray)):
+            self._body = bytes(body)
+        else:
+            try:
+                payload = PAYLOAD_REGISTRY.get(body)
+            except LookupError as exc:
+                raise ValueError(f"Unsupported body type {type(body)!r}") from exc
+            self._body = payload
+            if "Content-Type" not in self._headers:
+                self._headers["Content-Type"] = payload.content_type
+            for name, value in payload.headers.items():
+                if name.lower() != "content-type":
+                    self._headers.setdefault(name, value)
+        self._compressed_body = None
+
+    @property
+    def text(self) -> str | None:
+        """The body decoded with its charset (UTF-8 by default)."""
+        body = self._body
+        if body is None:
+            return None
+        if isinstance(body, Payload):
+            return body.decode(self.charset or "utf-8")
+        return body.decode(self.charset or "utf-8")
+
+    @text.setter
+    def text(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"text argument must be str ({type(text)!r})")
+        if self.content_type == "application/octet-stream":
+            self.content_type = "text/plain"
+        if self.charset is None:
+            self.charset = "utf-8"
+        self._body = text.encode(self.charset or "utf-8")
+        self._compressed_body = None
+
+    @property
+    def content_length(self) -> int | None:
+        """The Content-Length the response will send."""
+        if self._chunked:
+            return None
+        if "Content-Length" in self._headers:
+            return int(self._headers["Content-Length"])
+        if self._compressed_body is not None:
+            return len(self._compressed_body)
+        body = self._body
+        if isinstance(body, Payload):
+            return body.size
+        if body is not None:
+            return len(body)
+        return 0
+
+    @content_length.setter
+    def content_length(self, value: int | None) -> None:
+        raise RuntimeError("Content length is set automatically")
+
+    async def _start(self, request: BaseRequest) -> StreamWriter:
+        if self._compression and isinstance(self._body, bytes):
+            await self._compress_body(request)
+        elif not self._chunked and "Content-Length" not in self._headers:
+            size = self.content_length
+            if size is not None and not (
+                self._must_be_empty_body and (self._status < 200 or self._status == 204)
+            ):
+                self._headers["Content-Length"] = str(size)
+        return await super()._start(request)
+
+    async def _compress_body(self, request: BaseRequest) -> None:
+        self._start_compression(request)
+        encoder, self._encoder = self._encoder, None
+        self._compression = False  # done here, not again while streaming
+        body = self._body
+        assert isinstance(body, bytes)
+        if encoder is None:
+            self._headers["Content-Length"] = str(len(body))
+            return
+
+        def compress() -> bytes:
+            return encoder.compress(body) + encoder.flush()
+
+        if self._zlib_executor_size is not None and len(body) > (
+            self._zlib_executor_size
+        ):
+            loop = asyncio.get_running_loop()
+            compressed = await loop.run_in_executor(self._zlib_executor, compress)
+        else:
+            compressed = compress()
+        self._compressed_body = compressed
+        self._headers["Content-Length"] = str(len(compressed))
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        """Send the body and end the response."""
+        if self._eof_sent:
+            return
+        body = (
+            self._compressed_body if self._compressed_body is not None else (self._body)
+        )
+        if self._must_be_empty_body or body is None:
+            await super().write_eof()
+        elif isinstance(body, Payload):
+            writer = self._payload_writer
+            assert writer is not None
+            try:
+                await body.write(_ResponseBodyWriter(self))
+            finally:
+                await body.close()
+            await super().write_eof()
+        else:
+            await super().write_eof(body)
+
+
+class _ResponseBodyWriter:
+    """Lets a payload write through the response (coding, framing)."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: StreamResponse) -> None:
+        self._response = response
+
+    async def write(self, chunk: bytes) -> None:
+        await self._response.write(chunk)
+
+
+def json_response(
+    data: Any = _Sentinel,
+    *,
+    text: str | None = None,
+    body: bytes | None = None,
+    status: int = 200,
+    reason: str | None = None,
+    headers: Any = None,
+    content_type: str = "application/json",
+    dumps: Callable[[Any], str] = json.dumps,
+) -> Response:
+    """A :class:`Response` with ``data`` serialised by ``dumps``.
+
+    Raises:
+        ValueError: ``data`` together with ``text`` or ``body``.
+    """
+    if data is not _Sentinel:
+        if text or body:
+            raise ValueError("only one of data, text, or body should be specified")
+        text = dumps(data)
+    return Response(
+        text=text,
+        body=body,
+        status=status,
+        reason=reason,
+        headers=headers,
+        content_type=content_type,
+    )
