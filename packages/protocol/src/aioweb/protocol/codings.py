@@ -65,7 +65,7 @@ RATIO_FLOOR: Final = 2**20
 """Decoded bytes below which the ratio is not checked (1 MiB)."""
 
 _INPUT_SLICE: Final = 4096
-_OUTPUT_PIECE: Final = 2**16
+_OUTPUT_PIECE: Final = 2**17
 
 SUPPORTED_ENCODINGS: Final[tuple[str, ...]] = (
     "gzip",
@@ -213,9 +213,11 @@ class _Decoder:
     def decompress(self, data: bytes) -> bytes:
         out: list[bytes] = []
         view = memoryview(data)
-        for start in range(0, len(view), _INPUT_SLICE):
-            piece = view[start : start + _INPUT_SLICE]
-            self._coded += len(piece)
+        step = self._input_slice
+        for start in range(0, len(view), step):
+            piece = view[start : start + step]
+            if not self._counts_input:
+                self._coded += len(piece)
             for decoded in self._pieces(bytes(piece)):
                 self._account(decoded)
                 out.append(decoded)
@@ -230,6 +232,10 @@ class _Decoder:
         return b"".join(out)
 
     _name = "coded"
+    # Decoders that cannot say how much input they consumed take it in small
+    # slices and count each slice as consumed; zlib says, so it takes more.
+    _input_slice = _INPUT_SLICE
+    _counts_input = False
 
     def _pieces(self, data: bytes) -> Iterator[bytes]:
         """Decode ``data`` in pieces of at most ``_OUTPUT_PIECE`` bytes."""
@@ -254,6 +260,9 @@ class _Decoder:
 
 class _ZlibDecoder(_Decoder):
     """gzip (RFC 1952, members may be concatenated) and deflate (RFC 1950/1951)."""
+
+    _input_slice = 2**18
+    _counts_input = True
 
     def __init__(
         self, wbits: int | None, max_size: int | None, max_ratio: float | None
@@ -294,9 +303,13 @@ class _ZlibDecoder(_Decoder):
             try:
                 # With a max_length, unread input waits in unconsumed_tail;
                 # a full piece may also leave output pending inside zlib.
-                out = obj.decompress(data or obj.unconsumed_tail, _OUTPUT_PIECE)
+                source = data or obj.unconsumed_tail
+                out = obj.decompress(source, _OUTPUT_PIECE)
             except zlib.error as exc:
                 raise DecompressionError(f"invalid {self._name} data: {exc}") from exc
+            self._coded += len(source) - len(obj.unconsumed_tail)
+            if obj.eof:
+                self._coded -= len(obj.unused_data)
             data = b""
             self._eof = obj.eof
             if out:

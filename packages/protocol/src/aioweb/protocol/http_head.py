@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Final
 
 from .exceptions import HeaderInjectionError
@@ -33,6 +34,10 @@ _STATUS: Final = re.compile(r"[1-9][0-9][0-9]")
 
 # Field names repeat on every message; remember the good ones.
 _good_names: set[str] = set()
+_first: Final = itemgetter(0)
+_second: Final = itemgetter(1)
+# Status lines repeat too ("HTTP/1.1 200 OK"); request lines rarely do.
+_good_status_lines: set[str] = set()
 
 
 def _show(text: str) -> str:
@@ -109,10 +114,20 @@ def serialize_head(start_line: str, headers: Iterable[tuple[str, str]]) -> bytes
         >>> serialize_head("HTTP/1.1 200 OK", [("Content-Length", "0")])
         b'HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n'
     """
-    validate_start_line(start_line)
-    lines = [start_line]
-    for name, value in headers:
-        validate_field(name, value)
-        lines.append(f"{name}: {value}")
-    lines.append("\r\n")
-    return "\r\n".join(lines).encode("utf-8")
+    if start_line not in _good_status_lines:
+        validate_start_line(start_line)
+        if start_line.startswith("HTTP/") and len(_good_status_lines) < 256:
+            _good_status_lines.add(start_line)
+    fields = list(headers)
+    if not _good_names.issuperset(map(_first, fields)):
+        for name, _ in fields:
+            validate_field(name, "")
+    # One C-speed check over every value; only a value holding a tab, a
+    # control character or unprintable Unicode takes the exact, slower path.
+    if not "".join(map(_second, fields)).isprintable():
+        for name, value in fields:
+            validate_field(name, value)
+    if not fields:
+        return f"{start_line}\r\n\r\n".encode()
+    lines = "\r\n".join(map(": ".join, fields))
+    return f"{start_line}\r\n{lines}\r\n\r\n".encode()

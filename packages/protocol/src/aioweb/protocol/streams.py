@@ -145,10 +145,15 @@ class StreamReader:
         assert not self._eof, "feed_data after feed_eof"
         if not data:
             return
+        size = len(data)
         self._buffer.append(data)
-        self._size += len(data)
-        self.total_bytes += len(data)
-        self._wake_waiter()
+        self._size += size
+        self.total_bytes += size
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
         if self._size > self._high_water and not self._protocol._reading_paused:
             self._protocol.pause_reading()
 
@@ -312,38 +317,47 @@ class StreamReader:
             raise ValueError("separator must not be empty")
         if self._exception is not None:
             raise self._exception
-        line = bytearray()
+        chunks: list[bytes] = []
+        size = 0
         while True:
             while self._buffer:
-                end = self._find_in_head(line, separator)
-                take = -1 if end < 0 else end
-                if take == -1 or take > 0:
-                    line += self._read_nowait_chunk(take)
-                if len(line) > self._max_line_length:
+                end = self._find_in_head(chunks, separator)
+                data = self._read_nowait_chunk(end)
+                size += len(data)
+                if size > self._max_line_length:
                     raise LineTooLongError(
                         f"line longer than {self._max_line_length} bytes"
                     )
                 if end >= 0:
-                    return bytes(line)
+                    if not chunks:
+                        return data  # the common case: no copy at all
+                    chunks.append(data)
+                    return b"".join(chunks)
+                chunks.append(data)
             if self._eof:
-                return bytes(line)
+                return b"".join(chunks)
             await self._wait("readuntil")
 
-    def _find_in_head(self, line: bytearray, separator: bytes) -> int:
+    def _find_in_head(self, chunks: list[bytes], separator: bytes) -> int:
         """Bytes to take from the first buffered block to end at the separator.
 
-        Returns -1 when the separator is not complete within ``line`` plus
-        that block; a separator may start in ``line`` and end in the block.
+        Returns -1 when the separator does not end within that block; a
+        separator may start in the bytes already taken (``chunks``) and end
+        in the block.
         """
         head = self._buffer[0]
         offset = self._buffer_offset
         seplen = len(separator)
-        if seplen > 1 and line:
-            keep = min(len(line), seplen - 1)
-            probe = bytes(line[-keep:]) + head[offset : offset + seplen - 1]
+        if seplen > 1 and chunks:
+            tail = b""
+            for chunk in reversed(chunks):
+                tail = chunk[-(seplen - 1 - len(tail)) :] + tail
+                if len(tail) >= seplen - 1:
+                    break
+            probe = tail + head[offset : offset + seplen - 1]
             index = probe.find(separator)
             if index >= 0:
-                return index + seplen - keep
+                return index + seplen - len(tail)
         index = head.find(separator, offset)
         if index < 0:
             return -1
@@ -416,17 +430,21 @@ class StreamReader:
             data = first[offset:] if offset else first
             self._buffer.popleft()
             self._buffer_offset = 0
-        self._size -= len(data)
-        self._cursor += len(data)
+        size = len(data)
+        self._size -= size
+        self._cursor += size
         splits = self._http_chunk_splits
-        # Boundaries passed by a read that was not readchunk() are dropped.
-        while splits and splits[0] < self._cursor:
-            splits.pop(0)
+        if splits:
+            # Boundaries passed by a read that was not readchunk() are dropped.
+            while splits and splits[0] < self._cursor:
+                splits.pop(0)
         if self._size < self._low_water and self._protocol._reading_paused:
             self._protocol.resume_reading()
         return data
 
     def _read_nowait(self, n: int) -> bytes:
+        if len(self._buffer) == 1 and (n == -1 or n >= self._size):
+            return self._read_nowait_chunk(-1)  # the common case: one block
         chunks = []
         while self._buffer:
             chunk = self._read_nowait_chunk(n)
