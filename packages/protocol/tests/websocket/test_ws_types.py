@@ -69,3 +69,11 @@ def test_json() -> None:
     assert custom == Decimal("1.1")
     with pytest.raises(ValueError):
         WSMessage(WSMsgType.TEXT, "{not json", None).json()
+
+
+def test_lower_case_aliases() -> None:
+    for name in AIOHTTP_TYPES:
+        if name != "CONTINUATION":
+            assert getattr(WSMsgType, name.lower()) is WSMsgType[name]
+    # Aliases are not members of their own.
+    assert len(WSMsgType) == len(AIOHTTP_TYPES)

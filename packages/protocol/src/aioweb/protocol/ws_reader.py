@@ -48,6 +48,8 @@ DEFAULT_READER_MAX_MESSAGES = 1024
 
 # RFC 6455 §7.4.1: 1005 stands for a Close frame that carried no code.
 _NO_STATUS = 1005
+_TEXT = WSMsgType.TEXT
+_BINARY = WSMsgType.BINARY
 
 
 class ReadFlowControl(Protocol):
@@ -248,11 +250,15 @@ class WebSocketReader:
     def _on_event(self, event: Event) -> bool:
         """Queue the message an event makes; True if the connection now owes
         the peer a reply (a Pong, the echo of a Close frame)."""
+        # tuple.__new__ skips the NamedTuple constructor's argument handling:
+        # this runs once per message.
         if isinstance(event, Text):
-            self._put(WSMessage(WSMsgType.TEXT, event.data, None), len(event.data))
+            text = event.data
+            self._put(tuple.__new__(WSMessage, (_TEXT, text, None)), len(text))
             return False
         if isinstance(event, Binary):
-            self._put(WSMessage(WSMsgType.BINARY, event.data, None), len(event.data))
+            data = event.data
+            self._put(tuple.__new__(WSMessage, (_BINARY, data, None)), len(data))
             return False
         if isinstance(event, Close):
             if event.code == CloseCode.ABNORMAL_CLOSURE:

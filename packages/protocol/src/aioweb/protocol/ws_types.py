@@ -51,6 +51,16 @@ class WSMsgType(enum.IntEnum):
     #: The connection failed; ``data`` is the exception.
     ERROR = 0x102
 
+    # aiohttp's lower-case aliases of the same members.
+    text = TEXT
+    binary = BINARY
+    ping = PING
+    pong = PONG
+    close = CLOSE
+    closing = CLOSING
+    closed = CLOSED
+    error = ERROR
+
 
 class WSMessage(NamedTuple):
     """A message received from a WebSocket.
