@@ -348,3 +348,10 @@ async def test_close_refuses_what_cannot_be_sent(
     assert await pair.ws.receive_str(timeout=5) == "still open"
     assert await pair.ws.close(code=4999, message="x" * 123)
     assert pair.ws.close_code == 4999
+
+
+async def test_attach_once(open_ws: Any) -> None:
+    pair = await open_ws()
+    assert pair.ours.transport is not None
+    with pytest.raises(RuntimeError, match="attached"):
+        pair.ws._attach(pair.ours.transport, pair.ours, Role.CLIENT)

@@ -152,7 +152,12 @@ class WebSocketBase:
 
         Returns:
             The reader to feed.
+
+        Raises:
+            RuntimeError: the WebSocket is attached already.
         """
+        if self._reader is not None:
+            raise RuntimeError("the WebSocket is attached to a transport already")
         limit = self._max_msg_size or None
         connection = WebSocketProtocol(
             role,
