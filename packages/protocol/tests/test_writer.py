@@ -15,6 +15,7 @@ import pytest
 from multidict import CIMultiDict
 
 from aioweb.protocol import (
+    COMPRESS_IN_THREAD_SIZE,
     SENDFILE_CHUNK_SIZE,
     BaseProtocol,
     ContentLengthError,
@@ -197,6 +198,27 @@ async def test_compression_level(protocol: BaseProtocol, transport: Any) -> None
         sizes.append(len(transport.data))
         assert gzip.decompress(transport.data) == b"abc" * 10_000
     assert sizes[0] > 30_000 > 1000 > sizes[1]
+
+
+async def test_large_pieces_are_compressed_in_a_thread(
+    writer: StreamWriter, transport: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+    offloaded: list[int] = []
+    real = loop.run_in_executor
+
+    def spy(executor: Any, func: Any, *args: Any) -> Any:
+        offloaded.append(len(args[0]))
+        return real(executor, func, *args)
+
+    monkeypatch.setattr(loop, "run_in_executor", spy)
+    writer.enable_compression("gzip")
+    small = b"s" * COMPRESS_IN_THREAD_SIZE
+    large = os.urandom(COMPRESS_IN_THREAD_SIZE + 1)
+    await writer.write(small)
+    await writer.write_eof(large)
+    assert offloaded == [len(large)]
+    assert gzip.decompress(transport.data) == small + large
 
 
 async def test_gzip_output_is_standard(writer: StreamWriter, transport: Any) -> None:

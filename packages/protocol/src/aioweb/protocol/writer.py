@@ -34,11 +34,14 @@ from .codings import ContentEncoder, get_encoder
 from .exceptions import ContentLengthError
 from .http_head import serialize_head
 
-__all__ = ("SENDFILE_CHUNK_SIZE", "StreamWriter")
+__all__ = ("COMPRESS_IN_THREAD_SIZE", "SENDFILE_CHUNK_SIZE", "StreamWriter")
 
 _COALESCE_LIMIT: Final = 2**14
 SENDFILE_CHUNK_SIZE: Final = 2**16
 """Piece size when a file is read and written instead of sent with sendfile."""
+
+COMPRESS_IN_THREAD_SIZE: Final = 2**16
+"""Body pieces larger than this are compressed in a thread, off the loop."""
 
 Body = bytes | bytearray | memoryview
 
@@ -194,7 +197,7 @@ class StreamWriter:
         if self._on_chunk_sent is not None and data:
             await self._on_chunk_sent(data)
         if self._compress is not None:
-            data = self._compress.compress(data)
+            data = await self._encode(data)
         if data:
             self._write(self._frame(data))
         if drain and (self._protocol.writing_paused or self.buffer_size > LIMIT):
@@ -216,7 +219,7 @@ class StreamWriter:
         if self._on_chunk_sent is not None and data:
             await self._on_chunk_sent(data)
         if self._compress is not None:
-            data = self._compress.compress(data) + self._compress.flush()
+            data = await self._encode(data) + self._compress.flush()
         parts = self._frame(data) if data else ()
         if self.chunked:
             end = b"0\r\n\r\n"
@@ -303,6 +306,14 @@ class StreamWriter:
         return sent
 
     # -- internals ----------------------------------------------------------
+
+    async def _encode(self, data: bytes) -> bytes:
+        assert self._compress is not None
+        if len(data) <= COMPRESS_IN_THREAD_SIZE:
+            return self._compress.compress(data)
+        # Compressing a large piece takes milliseconds: not on the event loop.
+        # The encoder is used by one write at a time, so no lock is needed.
+        return await self.loop.run_in_executor(None, self._compress.compress, data)
 
     def _frame(self, data: bytes) -> tuple[bytes, ...]:
         if self.length is not None:
