@@ -87,7 +87,7 @@ from .payloads import (
 )
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
-from .writer import SENDFILE_CHUNK_SIZE, StreamWriter
+from .writer import COMPRESS_IN_THREAD_SIZE, SENDFILE_CHUNK_SIZE, StreamWriter
 from .ws_base import WebSocketBase
 from .ws_reader import WebSocketReader
 from .ws_types import (
@@ -125,6 +125,7 @@ __all__ = (
     "MessageSink",
     "StreamReader",
     "SENDFILE_CHUNK_SIZE",
+    "COMPRESS_IN_THREAD_SIZE",
     "StreamWriter",
     "serialize_head",
     "validate_field",
