@@ -14,6 +14,7 @@ EXPECTED = {
     "BufferedReaderPayload",
     "BytesIOPayload",
     "BytesPayload",
+    "COMPRESS_IN_THREAD_SIZE",
     "ContentDecoder",
     "ContentEncoder",
     "ContentLengthError",
