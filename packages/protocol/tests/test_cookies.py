@@ -509,3 +509,39 @@ def test_parse_set_cookie_never_raises_on_punctuation(header: str) -> None:
 def test_parse_cookie_header_never_raises(header: str) -> None:
     for name, _value in parse_cookie_header(header):
         assert name
+
+
+@given(
+    name=st.text(max_size=10),
+    value=st.text(max_size=20),
+    path=st.text(max_size=10),
+    domain=st.none() | st.text(max_size=10),
+    samesite=st.none() | st.text(max_size=6),
+)
+def test_make_set_cookie_output_is_one_safe_line(
+    name: str, value: str, path: str, domain: str | None, samesite: str | None
+) -> None:
+    try:
+        morsel = make_set_cookie(
+            name, value, path=path, domain=domain, samesite=samesite
+        )
+    except ValueError:
+        return
+    output = morsel.OutputString()
+    assert not any(c in output for c in "\r\n\x00")
+    parsed = parse_set_cookie(output)
+    # What we write, we read back, unless a Domain that is no host name.
+    if parsed is None:
+        assert domain
+    else:
+        assert (parsed.key, parsed.value) == (name, value)
+
+
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=4))
+def test_format_cookie_header_is_safe(pairs: list[tuple[str, str]]) -> None:
+    try:
+        header = format_cookie_header(pairs)
+    except ValueError:
+        return
+    assert not any(c in header for c in "\r\n\x00")
+    assert parse_cookie_header(header) == pairs
