@@ -474,7 +474,12 @@ class BaseRequest(MutableMapping[Any, Any], ContentHeadersMixin):
     @property
     def body_exists(self) -> bool:
         """Whether the request has a body at all (even an empty chunked one)."""
-        return not isinstance(self._payload, EmptyStreamReader)
+        message = self._message
+        if isinstance(self._payload, EmptyStreamReader):
+            return False
+        # RFC 9112 §6.3: a request without Content-Length or chunked framing
+        # has no body (its stream merely ends at once).
+        return message.chunked or message.content_length is not None
 
     @property
     def can_read_body(self) -> bool:
