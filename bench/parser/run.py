@@ -243,24 +243,32 @@ def h11_contender() -> dict[str, Callable[[], Any]]:
     return {"get_fresh": get, "response_fresh": response, "chunked": chunked}
 
 
-def best_time(func: Callable[[], Any], number: int, rounds: int) -> float:
-    """Seconds per call, best of ``rounds`` rounds of ``number`` calls."""
-    func()  # warm up
-    best = float("inf")
+def best_times(
+    funcs: dict[str, Callable[[], Any]], number: int, rounds: int
+) -> dict[str, float]:
+    """Seconds per call of each function, best of ``rounds`` rounds.
+
+    The rounds interleave the contenders, so that a machine whose load
+    changes during the run slows them all alike.
+    """
+    best = dict.fromkeys(funcs, float("inf"))
+    for func in funcs.values():
+        func()  # warm up
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(number):
-            func()
-        best = min(best, time.perf_counter() - start)
-    return best / number
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                func()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: seconds / number for name, seconds in best.items()}
 
 
 def main() -> int:
     options = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     options.add_argument("--quick", action="store_true", help="fewer rounds")
     args = options.parse_args()
-    rounds = 3 if args.quick else 7
-    numbers = {"get": 20000, "get_fresh": 10000, "response": 20000, "chunked": 20}
+    rounds = 3 if args.quick else 15
+    numbers = {"get": 5000, "get_fresh": 3000, "response": 5000, "chunked": 10}
     if args.quick:
         numbers = {k: max(v // 10, 2) for k, v in numbers.items()}
 
@@ -286,12 +294,14 @@ def main() -> int:
             print(f"{name} is not installed: {exc}")
 
     results: dict[tuple[str, str], float] = {}
-    print(f"Python {sys.version.split()[0]}; best of {rounds} rounds\n")
+    print(f"Python {sys.version.split()[0]}; best of {rounds} interleaved rounds\n")
     print(f"{'parser':<22}{'workload':<18}{'per op':>12}{'rate':>22}")
-    for name, workloads in contenders.items():
-        for workload, func in workloads.items():
-            kind = workload.split("_")[0]
-            seconds = best_time(func, numbers.get(workload, numbers[kind]), rounds)
+    workloads = sorted({w for funcs in contenders.values() for w in funcs})
+    for workload in workloads:
+        kind = workload.split("_")[0]
+        funcs = {n: f[workload] for n, f in contenders.items() if workload in f}
+        times = best_times(funcs, numbers.get(workload, numbers[kind]), rounds)
+        for name, seconds in times.items():
             results[name, workload] = seconds
             if kind == "chunked":
                 rate = f"{len(BODY) / seconds / 2**20:,.0f} MiB/s"

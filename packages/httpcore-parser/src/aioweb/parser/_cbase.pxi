@@ -346,6 +346,7 @@ cdef class _Parser:
         cdef const unsigned char* table = self._value_table
         cdef bytes name, value, line
         cdef object key, length
+        cdef tuple known
         if n > limit:
             raise LineTooLong(f"a field line is longer than {limit} bytes", status=431)
         if p[0] == 32 or p[0] == 9:
@@ -372,12 +373,15 @@ cdef class _Parser:
                 )
         if len(self._fields) >= self._max_headers:
             raise TooManyHeaders(f"more than {self._max_headers} fields")
-        name = _bytes(p, name_len)
+        known = _known_name(p, name_len)
+        if known is not None:
+            name = <bytes>known[0]
+            key = known[1]
+        else:
+            name = _bytes(p, name_len)
+            key = _latin1(p, name_len)
         value = _bytes(p + start, stop - start)
         self._fields.append((name, value))
-        key = NAMES.get(name)
-        if key is None:
-            key = _latin1(p, name_len)
         self._pairs.append((key, _latin1(p + start, stop - start)))
         if not head:
             return 0

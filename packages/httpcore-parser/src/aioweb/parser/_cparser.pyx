@@ -99,6 +99,27 @@ cdef dict NAMES = {n.encode("ascii"): istr(n) for n in (
     "host", "user-agent", "accept", "accept-encoding", "accept-language",
     "connection", "content-length", "content-type", "cookie",
 )}
+# The same names by length, as (bytes, istr) pairs: a field name found here
+# costs no new object at all (its raw bytes are shared too).
+cdef list NAME_BUCKETS = [[] for _ in range(32)]
+for _name, _key in NAMES.items():
+    if len(_name) < 32:
+        NAME_BUCKETS[len(_name)].append((_name, _key))
+
+
+cdef inline tuple _known_name(const unsigned char* p, Py_ssize_t n):
+    """The interned (bytes, istr) of a common field name, or None."""
+    cdef tuple entry
+    cdef bytes candidate
+    if n >= 32:
+        return None
+    for entry in <list>NAME_BUCKETS[n]:
+        candidate = <bytes>entry[0]
+        if (<const unsigned char*><char*>candidate)[0] == p[0] and memcmp(<char*>candidate, p, n) == 0:
+            return entry
+    return None
+
+
 cdef dict REASONS = {r.encode("ascii"): r for r in (
     "OK", "Created", "No Content", "Not Modified", "Not Found", "Found",
     "Moved Permanently", "Bad Request", "Continue", "Switching Protocols",
