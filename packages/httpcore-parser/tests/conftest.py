@@ -122,6 +122,12 @@ def expectation() -> Any:
     return llhttp.expectation
 
 
+@pytest.fixture
+def llhttp_loader() -> Any:
+    """The vector loader module (tests/_llhttp.py)."""
+    return llhttp
+
+
 @pytest.fixture(scope="session")
 def llhttp_vector_ids() -> set[str]:
     """The ids of the strict llhttp vectors (skips where the corpus is absent)."""

@@ -77,14 +77,16 @@ def test_a_handler_exception_propagates_unchanged(
         try:
             raise KeyError("inner")
         except KeyError:
-            raise cause from None
+            raise cause  # noqa: B904 - the implicit context is what is checked
 
     setattr(recorder, callback, fail)
     parser = parser_impl.RequestParser(recorder)
     with pytest.raises(Boom) as info:
         parser.feed_data(b"POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")
     assert info.value is cause
-    assert info.value.__suppress_context__
+    assert isinstance(info.value.__context__, KeyError)  # context kept
+    frames = [entry.name for entry in info.traceback]
+    assert "fail" in frames  # the traceback reaches into the callback
     with pytest.raises(ParserClosed):
         parser.feed_data(b"x")
 
