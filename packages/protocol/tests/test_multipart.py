@@ -111,6 +111,34 @@ async def test_read_chunk_streams_bounded_pieces(make_reader: ReaderFactory) -> 
     assert part.at_eof()
 
 
+@pytest.mark.parametrize("piece", [0, 1, 2, 5])
+async def test_readline(make_reader: ReaderFactory, piece: int) -> None:
+    body = (
+        field("a", b"one\ntwo\r\nthree\r")
+        + field("b", b"")
+        + field("c", b"\r\n\r\n")
+        + b"--b--"
+    )
+    reader = make_reader(body, piece=piece)
+    lines = []
+    async for part in reader:
+        assert isinstance(part, BodyPartReader)
+        got = []
+        while line := await part.readline():
+            got.append(line)
+        assert part.at_eof()
+        lines.append(got)
+    assert lines == [[b"one\n", b"two\r\n", b"three\r"], [], [b"\r\n", b"\r\n"]]
+
+
+async def test_readline_limit(make_reader: ReaderFactory) -> None:
+    reader = make_reader(field("a", b"x" * 5000) + b"--b--", max_field_size=100)
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    with pytest.raises(MultipartError, match="longer than 100"):
+        await part.readline()
+
+
 async def test_filename_name_and_charset(make_reader: ReaderFactory) -> None:
     headers = (
         "Content-Disposition: form-data; name=up;"

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from multidict import CIMultiDictProxy
 
@@ -130,6 +130,45 @@ def test_multipart_round_trip_any_split(bodies: list[bytes], cuts: list[int]) ->
         return out
 
     assert run(main()) == [(f"f{n}", body) for n, body in enumerate(bodies)]
+
+
+@SETTINGS
+@given(
+    bodies=st.lists(
+        st.lists(
+            st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"-", b"--b"]), max_size=30
+        ).map(b"".join),
+        max_size=4,
+    ),
+    cuts=st.lists(st.integers(0, 500), max_size=30),
+)
+def test_multipart_readline_any_split(bodies: list[bytes], cuts: list[int]) -> None:
+    # RFC 2046 §5.1.1: a boundary is chosen so that no body holds a delimiter.
+    assume(not any(b"\r\n--b" in body for body in bodies))
+
+    async def main() -> list[list[bytes]]:
+        writer = MultipartWriter("mixed", boundary="b")
+        for body in bodies:
+            writer.append(body)
+        data = await writer.as_bytes()
+        stream = make_stream(asyncio.get_running_loop(), pieces(data, cuts))
+        reader = MultipartReader({"Content-Type": writer.content_type}, stream)
+        out = []
+        async for part in reader:
+            assert isinstance(part, BodyPartReader)
+            lines = []
+            while line := await part.readline():
+                lines.append(line)
+            out.append(lines)
+        return out
+
+    expected = [body.splitlines(keepends=True) for body in bodies]
+    # splitlines() also splits at a lone CR; readline() only at LF.
+    expected = [
+        [line for line in b"".join(lines).replace(b"\n", b"\n\0").split(b"\0") if line]
+        for lines in expected
+    ]
+    assert run(main()) == expected
 
 
 @SETTINGS

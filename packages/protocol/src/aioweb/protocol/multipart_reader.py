@@ -107,6 +107,30 @@ class _DelimitedBuffer:
                 return data, False
             await self._fill()
 
+    async def read_body_line(self, limit: int) -> tuple[bytes, bool]:
+        """A line of the current part, ``\\n`` included; True once it ended."""
+        delimiter = self._delimiter
+        while True:
+            end = self._buf.find(delimiter)
+            newline = self._buf.find(b"\n", 0, end if end >= 0 else len(self._buf))
+            if newline >= 0:
+                rest = self._buf[newline - 1 :] if newline else b""
+                # A CRLF might open the delimiter whose rest has not arrived.
+                if end >= 0 or not (rest[:1] == b"\r" and delimiter.startswith(rest)):
+                    if newline >= limit:
+                        break
+                    line = bytes(self._buf[: newline + 1])
+                    del self._buf[: newline + 1]
+                    return line, False
+            elif 0 <= end <= limit:
+                line = bytes(self._buf[:end])
+                del self._buf[: end + len(delimiter)]
+                return line, True
+            if end > limit or len(self._buf) > limit + len(delimiter):
+                break
+            await self._fill()
+        raise _LineTooLong(f"a line of a part is longer than {limit} bytes")
+
     async def after_delimiter(self) -> bool:
         """Read what follows a delimiter; True for the closing one.
 
@@ -199,6 +223,21 @@ class BodyPartReader:
         self._at_eof = ended
         self._read_bytes += len(data)
         return data
+
+    async def readline(self) -> bytes:
+        """The next line of the part, ``\\n`` included (not for the last one).
+
+        Returns ``b""`` at the end of the part.
+
+        Raises:
+            MultipartError: a line longer than ``max_field_size``.
+        """
+        if self._at_eof:
+            return b""
+        line, ended = await self._content.read_body_line(self._max_field_size)
+        self._at_eof = ended
+        self._read_bytes += len(line)
+        return line
 
     async def read(self, *, decode: bool = False) -> bytes:
         """The rest of the part in memory, decoded if asked.
