@@ -9,6 +9,7 @@ Protocol (HTTP) Field Name Registry" (RFC 9110 §16.3.1).
 
 from __future__ import annotations
 
+import itertools
 from typing import Final
 
 from multidict import istr
@@ -92,6 +93,9 @@ RANGE: Final = istr("Range")
 VARY: Final = istr("Vary")
 WARNING: Final = istr("Warning")
 
+# Allowed methods (RFC 9110 §10.2.1).
+ALLOW: Final = istr("Allow")
+
 # Authentication (RFC 9110 §11).
 AUTHENTICATION_INFO: Final = istr("Authentication-Info")
 AUTHORIZATION: Final = istr("Authorization")
@@ -108,6 +112,12 @@ CONNECTION: Final = istr("Connection")
 EARLY_DATA: Final = istr("Early-Data")
 EXPECT: Final = istr("Expect")
 HOST: Final = istr("Host")
+#: Every spelling of ``Host`` by case, for lookups in plain dicts of raw
+#: header names.
+HOST_ALL: Final = frozenset(
+    "".join(spelling)
+    for spelling in itertools.product(*((c.upper(), c.lower()) for c in "host"))
+)
 KEEP_ALIVE: Final = istr("Keep-Alive")
 MAX_FORWARDS: Final = istr("Max-Forwards")
 TE: Final = istr("TE")
@@ -180,7 +190,7 @@ X_FRAME_OPTIONS: Final = istr("X-Frame-Options")
 X_XSS_PROTECTION: Final = istr("X-XSS-Protection")
 
 # Reporting, tracing and rate limiting.
-BAGGAGE: Final = istr("Baggage")
+BAGGAGE: Final = istr("baggage")
 NEL: Final = istr("NEL")
 REPORT_TO: Final = istr("Report-To")
 REPORTING_ENDPOINTS: Final = istr("Reporting-Endpoints")
