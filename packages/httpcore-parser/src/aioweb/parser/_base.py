@@ -15,6 +15,7 @@ The compiled twin in ``_cparser.pyx`` follows this module step by step.
 
 from __future__ import annotations
 
+import enum
 from collections import deque
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -56,20 +57,37 @@ from .limits import (
     check_limits,
 )
 
-__all__ = ("Parser",)
+__all__ = ("Parser", "State", "parse_version")
 
-# Parser states.
-_HEAD = 0  # reading a head (or the CRLFs before one)
-_BODY_LENGTH = 1  # reading a Content-Length body
-_CHUNK_SIZE = 2  # reading a chunk-size line
-_CHUNK_DATA = 3  # reading chunk data
-_CHUNK_END = 4  # reading the CRLF after chunk data
-_TRAILERS = 5  # reading the trailer section
-_UNTIL_CLOSE = 6  # reading a body that ends when the connection does
-_CLOSED = 7  # after a message that closes the connection
-_HANDED_OVER = 8  # the connection belongs to another protocol now
-_FINISHED = 9  # feed_eof was called
-_DEAD = 10  # an error was raised
+
+class State(enum.IntEnum):
+    """Where a parser is (the compiled twin numbers its states the same)."""
+
+    HEAD = 0  # reading a head, or the CRLFs before one (RFC 9112 §2.2)
+    BODY_LENGTH = 1  # reading a Content-Length body (RFC 9112 §6.2)
+    CHUNK_SIZE = 2  # reading a chunk-size line (RFC 9112 §7.1)
+    CHUNK_DATA = 3  # reading chunk data
+    CHUNK_END = 4  # reading the CRLF after chunk data
+    TRAILERS = 5  # reading the trailer section (RFC 9112 §7.1.2)
+    UNTIL_CLOSE = 6  # reading a body that ends with the connection (§6.3)
+    CLOSED = 7  # after a message that closes the connection (RFC 9112 §9.6)
+    HANDED_OVER = 8  # the connection belongs to another protocol now
+    FINISHED = 9  # feed_eof was called
+    DEAD = 10  # an error was raised
+
+
+# Module-level names for the hot loop: a global lookup, not an attribute one.
+_HEAD = State.HEAD
+_BODY_LENGTH = State.BODY_LENGTH
+_CHUNK_SIZE = State.CHUNK_SIZE
+_CHUNK_DATA = State.CHUNK_DATA
+_CHUNK_END = State.CHUNK_END
+_TRAILERS = State.TRAILERS
+_UNTIL_CLOSE = State.UNTIL_CLOSE
+_CLOSED = State.CLOSED
+_HANDED_OVER = State.HANDED_OVER
+_FINISHED = State.FINISHED
+_DEAD = State.DEAD
 
 _VERSIONS = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10}
 
@@ -88,7 +106,6 @@ def parse_version(token: bytes, error: type[HttpParserError]) -> HttpVersion:
 class Parser:
     """What requests and responses share: buffering, fields, bodies, limits."""
 
-    _start_line_status = 400
     _bad_start: type[HttpParserError] = BadRequestLine
 
     def __init__(
