@@ -233,3 +233,24 @@ async def test_hang_never_answers_until_closed(connect: Any) -> None:
     except ConnectionResetError:
         data = b""
     assert data == b""
+
+
+async def test_head_then_stall_trips_a_body_read_timeout(connect: Any) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n"
+    reply = Reply(body=b"body", cut_after=len(head), end=End.HANG)
+    async with FakeServer(reply) as server:
+        peer = await connect(server)
+        await peer.get()
+        _status, headers = await peer.read_head()
+        assert headers["content-length"] == "4"
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(peer.reader.readexactly(4), 0.2)
+        async with (
+            aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(sock_read=0.2)
+            ) as session,
+            session.get(server.url) as response,
+        ):
+            assert response.status == 200
+            with pytest.raises(asyncio.TimeoutError):
+                await response.read()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import struct
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -191,3 +192,46 @@ async def test_pings_can_stop_being_answered_mid_connection(connect: Any) -> Non
         await peer.send(client_frame(0x1, b"still here"))
         assert await read_frame(peer.reader) == (0x1, b"still here")
     assert server.pings == [b"1", b"2"]
+
+
+async def test_server_pushes_messages_and_closes_with_a_code() -> None:
+    async def until(condition: Callable[[], bool]) -> None:
+        for _ in range(500):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("condition never met")
+
+    async with (
+        FakeWebSocketServer(lambda message: None) as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url) as ws,
+    ):
+        await ws.send_str("ready")
+        await until(lambda: server.messages == ["ready"])
+        assert server.open_websockets == 1
+        await server.send("pushed")
+        assert await ws.receive_str(timeout=5) == "pushed"
+        await server.close_websockets(4000, "go away")
+        message = await ws.receive(timeout=5)
+        assert message.type is aiohttp.WSMsgType.CLOSE
+        assert (message.data, message.extra) == (4000, "go away")
+        # The client's answering close frame ends the connection server-side,
+        # without a second close frame from the server.
+        await until(lambda: server.open_websockets == 0)
+        assert len(server.close_codes) == 1
+
+
+async def test_closing_handshake_started_by_the_server(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(client_frame(0x1, b"hi"))
+        assert await read_frame(peer.reader) == (0x1, b"hi")
+        await server.close_websockets(1001)
+        assert await read_frame(peer.reader) == (0x8, struct.pack("!H", 1001))
+        await peer.send(client_frame(0x8, struct.pack("!H", 1001)))
+        # No second close frame: the server just ends the TCP connection.
+        assert await asyncio.wait_for(peer.reader.read(), 5) == b""
+    assert server.close_codes == [1001]

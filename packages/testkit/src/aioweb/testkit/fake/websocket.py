@@ -121,10 +121,36 @@ class FakeWebSocketServer(FakeListener):
         self.pings: list[bytes] = []
         #: The close codes received from clients (``None``: no code sent).
         self.close_codes: list[int | None] = []
+        # Upgraded connections, in order, and whether we sent a close frame.
+        self._open: dict[asyncio.StreamWriter, bool] = {}
 
     async def __aenter__(self) -> FakeWebSocketServer:
         await self.start()
         return self
+
+    @property
+    def open_websockets(self) -> int:
+        """How many connections completed the handshake and are still open."""
+        return len(self._open)
+
+    async def send(self, message: Message) -> None:
+        """Send ``message`` to every open WebSocket, unprompted."""
+        frame = _message_frame(message)
+        for writer, closing in list(self._open.items()):
+            if not closing:
+                writer.write(frame)
+                await writer.drain()
+
+    async def close_websockets(self, code: int = 1000, reason: str = "") -> None:
+        """Start the closing handshake (RFC 6455 section 7.1.2) on every open one.
+
+        Each connection ends once the client answers with its close frame.
+        """
+        for writer, closing in list(self._open.items()):
+            if not closing:
+                self._open[writer] = True
+                writer.write(_close_frame(code, reason))
+                await writer.drain()
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int
@@ -152,11 +178,14 @@ class FakeWebSocketServer(FakeListener):
         for message in self._greeting:
             writer.write(_message_frame(message))
         await writer.drain()
+        self._open[writer] = False
         try:
             await self._frames(reader, writer)
         except _Violation as exc:
             writer.write(_close_frame(exc.code, str(exc)))
             await writer.drain()
+        finally:
+            del self._open[writer]
         return End.CLOSE
 
     async def _frames(
@@ -179,8 +208,11 @@ class FakeWebSocketServer(FakeListener):
                         else None
                     )
                     self.close_codes.append(code)
-                    writer.write(_frame(_CLOSE, payload[:2]))
-                    await writer.drain()
+                    if not self._open[writer]:
+                        # Echo the code (section 5.5.1), unless this answers
+                        # our own close frame.
+                        writer.write(_frame(_CLOSE, payload[:2]))
+                        await writer.drain()
                     return
                 continue
             if opcode == _CONTINUATION:
