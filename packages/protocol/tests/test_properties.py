@@ -14,7 +14,9 @@ from aioweb.parser import RequestParser
 from aioweb.protocol import (
     BaseProtocol,
     BodyPartReader,
+    DecompressionError,
     HeaderInjectionError,
+    MultipartError,
     MultipartReader,
     MultipartWriter,
     StreamReader,
@@ -23,6 +25,7 @@ from aioweb.protocol import (
     get_decoder,
     get_encoder,
     parse_content_disposition,
+    parse_mimetype,
     serialize_head,
 )
 
@@ -264,3 +267,68 @@ def test_serialized_heads_parse_back_or_are_refused(
     assert parsed.target == target  # type: ignore[attr-defined]
     headers: CIMultiDictProxy[str] = parsed.headers  # type: ignore[attr-defined]
     assert list(headers.items())[1:] == fields
+
+
+# -- hostile input: only this layer's errors, never a crash -------------------
+
+
+@SETTINGS
+@given(
+    body=st.lists(
+        st.sampled_from(
+            [
+                b"--b",
+                b"--b--",
+                b"\r\n",
+                b"\n",
+                b"--",
+                b"Content-Type: multipart/mixed; boundary=b\r\n",
+                b"Content-Transfer-Encoding: base64\r\n",
+                b"Content-Encoding: gzip\r\n",
+                b"X: y\r\n",
+                b": \r\n",
+                b"data",
+                b"\x00",
+            ]
+        ),
+        max_size=40,
+    ).map(b"".join),
+    cuts=st.lists(st.integers(0, 1000), max_size=10),
+)
+def test_multipart_reader_on_garbage(body: bytes, cuts: list[int]) -> None:
+    async def main() -> None:
+        stream = make_stream(asyncio.get_running_loop(), pieces(body, cuts))
+        reader = MultipartReader(
+            {"Content-Type": "multipart/mixed; boundary=b"}, stream
+        )
+        async for part in reader:
+            if isinstance(part, BodyPartReader):
+                await part.read(decode=True)
+
+    try:
+        run(main())
+    except MultipartError:
+        pass
+
+
+@SETTINGS
+@given(
+    data=st.binary(max_size=300),
+    coding=st.sampled_from(["gzip", "deflate", "br", "zstd"]),
+)
+def test_decoders_on_garbage(data: bytes, coding: str) -> None:
+    decoder = get_decoder(coding)
+    try:
+        decoder.decompress(data)
+        decoder.flush()
+    except DecompressionError:
+        pass
+
+
+@SETTINGS
+@given(value=st.text(max_size=80))
+def test_header_value_parsers_never_raise(value: str) -> None:
+    parse_mimetype(value)
+    disptype, params = parse_content_disposition(value)
+    assert disptype is None or disptype == disptype.lower()
+    content_disposition_filename(params)
