@@ -6,6 +6,8 @@ import asyncio
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aioweb.protocol.exceptions import WebSocketError
 from aioweb.protocol.ws_reader import WebSocketReader
@@ -205,3 +207,26 @@ def test_activity_callback() -> None:
     reader.feed_data(WebSocketProtocol(Role.CLIENT).send_ping())
     reader.feed_data(b"")
     assert len(calls) == 1
+
+
+@given(st.lists(st.binary(max_size=64), max_size=8))
+def test_garbage_never_escapes_feed_data(chunks: list[bytes]) -> None:
+    reader, _, _, sent = make_reader(limit=64, max_messages=2)
+    for chunk in chunks:
+        reader.feed_data(chunk)
+    reader.feed_eof()
+    # Everything queued reads back; an error, if any, is a WebSocketError
+    # whose Close frame went to the peer.
+    loop = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                message = loop.run_until_complete(reader.read())
+            except WebSocketError as exc:
+                assert 1000 <= exc.code < 5000
+                assert sent
+                break
+            if message.type is WSMsgType.CLOSED:
+                break
+    finally:
+        loop.close()
