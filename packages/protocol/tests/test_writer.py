@@ -20,7 +20,9 @@ from aioweb.protocol import (
     BaseProtocol,
     ContentLengthError,
     HeaderInjectionError,
+    MultipartWriter,
     StreamWriter,
+    get_payload,
 )
 
 HEAD = b"HTTP/1.1 200 OK\r\n"
@@ -378,6 +380,53 @@ async def test_sendfile_falls_back_without_transport_support(
         assert await writer.sendfile(file, 10) == 300_000 - 10
     assert transport.data == HEAD + b"\r\n" + CONTENT[10:]
     assert sendfile_calls == []
+
+
+async def test_file_payload_uses_sendfile_on_a_socket(
+    connection: tuple[StreamWriter, asyncio.StreamReader],
+    data_file: Path,
+    sendfile_calls: list[int],
+) -> None:
+    writer, reader = connection
+    await writer.write_headers(
+        "HTTP/1.1 200 OK", CIMultiDict({"Content-Length": "300000"})
+    )
+    with data_file.open("rb") as file:
+        payload = get_payload(file)
+        await payload.write(writer)
+        await payload.write(writer)  # again, from where the file stood
+    await writer.write_eof()
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n\r\n"
+    expected = head + CONTENT + CONTENT
+    assert await reader.readexactly(len(expected)) == expected
+    assert sum(sendfile_calls) == 2 * len(CONTENT)
+
+
+async def test_file_payload_falls_back_without_sendfile(
+    writer: StreamWriter, transport: Any, data_file: Path, sendfile_calls: list[int]
+) -> None:
+    await writer.write_headers("HTTP/1.1 200 OK", CIMultiDict())
+    with data_file.open("rb") as file:
+        file.seek(100)
+        await get_payload(file).write(writer)
+    assert transport.data == HEAD + b"\r\n" + CONTENT[100:]
+    assert sendfile_calls == []
+
+
+async def test_file_payload_in_multipart_over_a_socket(
+    connection: tuple[StreamWriter, asyncio.StreamReader],
+    data_file: Path,
+    sendfile_calls: list[int],
+) -> None:
+    writer, reader = connection
+    form = MultipartWriter("form-data", boundary="b")
+    with data_file.open("rb") as file:
+        form.append(file).set_content_disposition("form-data", name="f", filename="d")
+        await form.write(writer)
+    await writer.write_eof()
+    data = await reader.readexactly(form.size or 0)
+    assert CONTENT in data and data.endswith(b"\r\n--b--\r\n")
+    assert sum(sendfile_calls) == len(CONTENT)
 
 
 async def test_sendfile_refuses_past_content_length(

@@ -278,7 +278,12 @@ class IOBasePayload(Payload):
 
 
 class BufferedReaderPayload(IOBasePayload):
-    """A file opened in binary mode; its size comes from the file system."""
+    """A file opened in binary mode; its size comes from the file system.
+
+    Written to a :class:`~aioweb.protocol.StreamWriter`, it goes out with the
+    writer's ``sendfile()`` (zero-copy where the connection allows it);
+    elsewhere it is read and written in pieces.
+    """
 
     def __init__(
         self, value: io.BufferedReader | io.BufferedRandom, *args: Any, **kwargs: Any
@@ -290,6 +295,13 @@ class BufferedReaderPayload(IOBasePayload):
             return
         if self._start is not None:
             self._size = max(size - self._start, 0)
+
+    async def write(self, writer: PayloadWriter) -> None:
+        sendfile = getattr(writer, "sendfile", None)
+        if sendfile is None or self._size is None or self._start is None:
+            await super().write(writer)
+            return
+        await sendfile(self._value, self._start, self._size)
 
 
 class BytesIOPayload(IOBasePayload):
