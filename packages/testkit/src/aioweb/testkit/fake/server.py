@@ -58,7 +58,8 @@ class FakeServer(FakeListener):
             assert server.requests[0].method == "GET"
 
     Args:
-        script: what to answer; see the module documentation.
+        script: a list of actions (answered in order), one action (answered
+            to every request) or a handler (called per request).
         default: the answer once a list script is used up; ``None`` answers
             500 and records an error.
         host: the address to listen on.

@@ -111,6 +111,8 @@ class FakeWebSocketServer(FakeListener):
         super().__init__(host=host, ssl_context=ssl_context)
         self._handler = handler
         self._greeting = tuple(greeting)
+        #: Whether pings get pongs; set it to ``False`` at any time to look
+        #: dead to a client's heartbeat.
         self.answer_pings = answer_pings
         self._max_message_size = max_message_size
         #: The handshake requests received, accepted or not.
