@@ -513,6 +513,8 @@ class RequestHandler(BaseProtocol):
         if self.transport is None:
             raise ConnectionResetError("Connection lost")
         if not response.prepared:
+            if self._force_close:
+                response.force_close()  # shutting down: say so to the client
             try:
                 await response.prepare(request)
             except Exception as exc:

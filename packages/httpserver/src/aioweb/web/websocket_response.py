@@ -93,6 +93,7 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         self._compress = compress
         self._handshake: HandshakeResult | None = None
         self._connection: RequestHandler | None = None
+        self._server_shutdown = False
 
     @property
     def compress(self) -> bool:
@@ -172,6 +173,9 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         return writer
 
     async def _going_away(self) -> None:
+        # The handler's own close (or the one after it returns) may win the
+        # race with this one: it too must say "going away".
+        self._server_shutdown = True
         if not self.closed:
             await self.close(code=WSCloseCode.GOING_AWAY, message=b"Server shutdown")
 
@@ -191,6 +195,8 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         """
         if self._writer is None:
             raise RuntimeError("Call .prepare() first")
+        if self._server_shutdown and code == WSCloseCode.OK:
+            code, message = WSCloseCode.GOING_AWAY, b"Server shutdown"
         closed = await WebSocketBase.close(self, code=code, message=message)
         if self._connection is not None:
             self._connection.remove_shutdown_callback(self._going_away)
