@@ -93,7 +93,8 @@ def test_every_exported_error_is_covered() -> None:
 def test_timeout_errors_are_caught_as_timeouts() -> None:
     with pytest.raises(asyncio.TimeoutError):
         raise exc.SocketTimeoutError("read timed out")
-    with pytest.raises(TimeoutError):
+    # asyncio.TimeoutError is the built-in TimeoutError from Python 3.11 on.
+    with pytest.raises(asyncio.TimeoutError):
         raise exc.ConnectionTimeoutError("connect timed out")
 
 
