@@ -158,6 +158,7 @@ async def open_ws() -> AsyncIterator[OpenWs]:
         auto_pong: bool = True,
         answer_close: bool = True,
         peer_extensions: list[PerMessageDeflate] | None = None,
+        ws_class: type[WebSocketBase] = WebSocketBase,
         **ws_options: Any,
     ) -> Pair:
         options = PeerOptions(echo, auto_pong, answer_close, peer_extensions or [])
@@ -174,7 +175,7 @@ async def open_ws() -> AsyncIterator[OpenWs]:
         transport, ours = await loop.create_connection(
             lambda: ForwardingProtocol(loop), "127.0.0.1", port
         )
-        ws = WebSocketBase(**ws_options)
+        ws = ws_class(**ws_options)
         reader = ws._attach(transport, ours, role, extensions=extensions or ())
         ours.reader = reader
         await peers[0].connected

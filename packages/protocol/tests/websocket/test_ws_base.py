@@ -225,7 +225,7 @@ async def test_receive_timeout(open_ws: Any) -> None:
     pair = await open_ws(receive_timeout=0.05)
     with pytest.raises(asyncio.TimeoutError):
         await pair.ws.receive()
-    assert pair.ws.close_code == WSCloseCode.ABNORMAL_CLOSURE
+    assert pair.ws.close_code is None
     assert not pair.ws.closed
     with pytest.raises(asyncio.TimeoutError):
         await pair.ws.receive_str(timeout=0.01)
@@ -355,3 +355,33 @@ async def test_attach_once(open_ws: Any) -> None:
     assert pair.ours.transport is not None
     with pytest.raises(RuntimeError, match="attached"):
         pair.ws._attach(pair.ours.transport, pair.ours, Role.CLIENT)
+
+
+class ClientStyle(WebSocketBase):
+    """aiohttp's client flavour of the three differences."""
+
+    _CLOSED_RECEIVE_LIMIT = None
+    _TIMEOUT_IS_ABNORMAL = True
+
+    async def _receive_while_closing(self) -> WSMessage:
+        await self.close()
+        return WSMessage(WSMsgType.CLOSED, None, None)
+
+
+async def test_client_style_timeout_and_closed_receives(open_ws: Any) -> None:
+    pair = await open_ws(ws_class=ClientStyle)
+    with pytest.raises(asyncio.TimeoutError):
+        await pair.ws.receive(timeout=0.01)
+    assert pair.ws.close_code == WSCloseCode.ABNORMAL_CLOSURE
+    assert not pair.ws.closed
+    assert await pair.ws.close()
+    for _ in range(10):
+        assert (await pair.ws.receive()).type is WSMsgType.CLOSED
+
+
+async def test_client_style_receive_while_closing(open_ws: Any) -> None:
+    pair = await open_ws(ws_class=ClientStyle, autoclose=False)
+    pair.peer.send(pair.peer.connection.send_close(1000, ""))
+    assert (await pair.ws.receive()).type is WSMsgType.CLOSE
+    assert await pair.ws.receive() == WSMessage(WSMsgType.CLOSED, None, None)
+    assert pair.ws.closed

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from aioweb.websocket import (
     DEFAULT_MAX_MESSAGE_SIZE,
@@ -46,10 +46,6 @@ from .ws_writer import WebSocketWriter
 
 __all__ = ("WebSocketBase",)
 
-#: After this many ``receive()`` calls on a closed WebSocket, aiohttp raises
-#: instead of returning ``CLOSED`` again: a loop that ignores ``CLOSED``
-#: would otherwise spin for ever.
-_CLOSED_RECEIVE_LIMIT: Final = 5
 _DATA_TYPES: Final = (WSMsgType.TEXT, WSMsgType.BINARY)
 _END_TYPES: Final = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
 
@@ -86,10 +82,21 @@ class WebSocketBase:
 
     Raises:
         ValueError: a timeout or the heartbeat is not positive.
+
+    aiohttp's client and server differ in three small ways; the defaults here
+    are the server's, and a subclass sets the class attributes below (or
+    overrides :meth:`_receive_while_closing`) to get the client's.
     """
 
     #: What :meth:`receive` and the senders say before :meth:`_attach`.
-    _NOT_CONNECTED: str = "WebSocket is not connected"
+    _NOT_CONNECTED: ClassVar[str] = "WebSocket is not connected"
+    #: ``receive()`` on a closed WebSocket raises ``RuntimeError`` after
+    #: returning ``CLOSED`` this many times (a loop ignoring ``CLOSED`` would
+    #: spin for ever); ``None`` never raises, as aiohttp's client.
+    _CLOSED_RECEIVE_LIMIT: ClassVar[int | None] = 5
+    #: A ``receive()`` timeout sets :attr:`close_code` to 1006, as aiohttp's
+    #: client does; its server leaves the code alone.
+    _TIMEOUT_IS_ABNORMAL: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -442,10 +449,11 @@ class WebSocketBase:
             ``data``) when it failed.
 
         Raises:
-            asyncio.TimeoutError: nothing arrived in time; :attr:`close_code`
-                becomes 1006 but the connection stays open.
+            asyncio.TimeoutError: nothing arrived in time; the connection
+                stays open (see ``_TIMEOUT_IS_ABNORMAL``).
             RuntimeError: another task is already receiving, or ``CLOSED``
-                was returned five times already.
+                was returned too often already (see
+                ``_CLOSED_RECEIVE_LIMIT``).
         """
         reader = self._reader
         if reader is None:
@@ -457,11 +465,12 @@ class WebSocketBase:
                 raise RuntimeError("Concurrent call to receive() is not allowed")
             if self._closed:
                 self._closed_receives += 1
-                if self._closed_receives >= _CLOSED_RECEIVE_LIMIT:
+                limit = self._CLOSED_RECEIVE_LIMIT
+                if limit is not None and self._closed_receives >= limit:
                     raise RuntimeError("WebSocket connection is closed.")
                 return WS_CLOSED_MESSAGE
             if self._closing:
-                return WS_CLOSING_MESSAGE
+                return await self._receive_while_closing()
             try:
                 self._waiting = True
                 try:
@@ -471,7 +480,11 @@ class WebSocketBase:
                     close_wait = self._close_wait
                     if close_wait is not None and not close_wait.done():
                         close_wait.set_result(None)
-            except (asyncio.CancelledError, asyncio.TimeoutError):
+            except asyncio.TimeoutError:
+                if self._TIMEOUT_IS_ABNORMAL:
+                    self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+                raise
+            except asyncio.CancelledError:
                 self._close_code = WSCloseCode.ABNORMAL_CLOSURE
                 raise
             except WebSocketError as exc:
@@ -504,6 +517,14 @@ class WebSocketBase:
             elif self._autoping and message_type in (WSMsgType.PING, WSMsgType.PONG):
                 continue
             return message
+
+    async def _receive_while_closing(self) -> WSMessage:
+        """What :meth:`receive` returns once closing began.
+
+        ``CLOSING``, as aiohttp's server; its client finishes the close and
+        returns ``CLOSED`` instead.
+        """
+        return WS_CLOSING_MESSAGE
 
     async def receive_str(self, *, timeout: float | None = None) -> str:
         """The next message, which must be text.
