@@ -254,3 +254,19 @@ async def test_head_then_stall_trips_a_body_read_timeout(connect: Any) -> None:
             assert response.status == 200
             with pytest.raises(asyncio.TimeoutError):
                 await response.read()
+
+
+async def test_one_gzip_bomb_answers_every_request(connect: Any) -> None:
+    async with FakeServer(gzip_bomb(size=1 << 20)) as server:
+        for _ in range(2):
+            peer = await connect(server)
+            await peer.get(extra=b"Connection: close\r\n")
+            _status, headers = await peer.read_head()
+            assert headers["content-encoding"] == "gzip"
+            rest = await asyncio.wait_for(peer.reader.read(), 5)
+            compressed = b""
+            while rest:
+                size_line, _, rest = rest.partition(b"\r\n")
+                size = int(size_line, 16)
+                compressed, rest = compressed + rest[:size], rest[size + 2 :]
+            assert zlib.decompress(compressed, 16 + zlib.MAX_WBITS) == bytes(1 << 20)

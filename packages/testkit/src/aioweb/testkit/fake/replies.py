@@ -82,7 +82,9 @@ class Reply:
             ``None``.
         headers: extra header fields, in order.
         body: the body, bytes or an iterable of byte strings produced lazily
-            (so a huge body is never held in memory).
+            (so a huge body is never held in memory). A generator is used up
+            by the first request it answers; a re-iterable object (a list,
+            or a class with ``__iter__``) answers every time.
         chunked: send the body with chunked transfer coding (RFC 9112
             section 7.1), one chunk per piece of ``body``.
         content_length: the Content-Length to declare; ``len(body)`` by
@@ -277,20 +279,31 @@ def gzip_bomb(size: int = 1 << 30, *, piece: int = 1 << 20) -> Reply:
             ("Content-Encoding", "gzip"),
             ("Content-Type", "application/octet-stream"),
         ],
-        body=_gzip_zeros(size, piece),
+        body=_GzipZeros(size, piece),
         chunked=True,
     )
 
 
-def _gzip_zeros(size: int, piece: int) -> Iterator[bytes]:
-    # wbits 16 + 15: a gzip member (RFC 1952), not a bare deflate stream.
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    zeros = bytes(piece)
-    left = size
-    while left > 0:
-        block = zeros if left >= piece else zeros[:left]
-        left -= len(block)
-        out = compressor.compress(block)
-        if out:
-            yield out
-    yield compressor.flush()
+class _GzipZeros:
+    """Gzip of ``size`` zeros, compressed anew at each iteration.
+
+    An iterable rather than a generator, so one :func:`gzip_bomb` reply can
+    answer any number of requests.
+    """
+
+    def __init__(self, size: int, piece: int) -> None:
+        self._size = size
+        self._piece = piece
+
+    def __iter__(self) -> Iterator[bytes]:
+        # wbits 16 + 15: a gzip member (RFC 1952), not a bare deflate stream.
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        zeros = bytes(self._piece)
+        left = self._size
+        while left > 0:
+            block = zeros if left >= self._piece else zeros[:left]
+            left -= len(block)
+            out = compressor.compress(block)
+            if out:
+                yield out
+        yield compressor.flush()
