@@ -12,6 +12,7 @@ MODULES = [
     "content_disposition",
     "formdata",
     "http_head",
+    "message_streams",
     "mimetypes",
     "multipart_reader",
     "multipart_writer",

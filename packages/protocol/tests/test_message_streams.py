@@ -24,6 +24,7 @@ from aioweb.protocol import (
     BaseProtocol,
     ContentLengthError,
     HttpMessageStreams,
+    MessageQueue,
     PayloadError,
     PayloadTooLargeError,
     StreamReader,
@@ -336,3 +337,61 @@ async def test_unknown_coding_passes_through(protocol: BaseProtocol) -> None:
     streams.on_body(b"as is")
     streams.on_message_complete(None)
     assert await sink.messages[0][1].read() == b"as is"
+
+
+# -- MessageQueue ---------------------------------------------------------------
+
+
+async def test_queue_delivers_in_order_then_eof(protocol: BaseProtocol) -> None:
+    queue: MessageQueue[RequestHead] = MessageQueue()
+    parser = RequestParser(HttpMessageStreams(queue, protocol))
+    waiting = asyncio.create_task(queue.get())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    parser.feed_data(b"POST /1 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab")
+    head, payload = await asyncio.wait_for(waiting, 1)  # type: ignore[misc]
+    assert head.target == "/1"
+    assert await payload.read() == b"ab"
+    parser.feed_data(b"GET /2 HTTP/1.1\r\nHost: h\r\n\r\n")
+    assert len(queue) == 1
+    queue.feed_eof()
+    message = await queue.get()
+    assert message is not None and message[0].target == "/2"
+    assert await queue.get() is None
+
+
+async def test_queue_raises_after_pending_messages(protocol: BaseProtocol) -> None:
+    queue: MessageQueue[RequestHead] = MessageQueue()
+    parser = RequestParser(HttpMessageStreams(queue, protocol))
+    streams_error = ConnectionResetError("reset")
+    parser.feed_data(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+    queue.set_exception(streams_error)
+    assert await queue.get() is not None
+    with pytest.raises(ConnectionResetError):
+        await queue.get()
+
+
+async def test_queue_wakes_a_waiter_with_the_error() -> None:
+    queue: MessageQueue[Head] = MessageQueue()
+    waiting = asyncio.create_task(queue.get())
+    await asyncio.sleep(0)
+    with pytest.raises(RuntimeError):
+        await queue.get()
+    queue.set_exception(BadRequestLine("bad"))
+    with pytest.raises(BadRequestLine):
+        await waiting
+
+
+async def test_queue_keeps_interim_heads_and_trailers(protocol: BaseProtocol) -> None:
+    queue: MessageQueue[ResponseHead] = MessageQueue()
+    parser = ResponseParser(HttpMessageStreams(queue, protocol))
+    parser.expect_response("GET")
+    parser.feed_data(
+        b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"1\r\nx\r\n0\r\nX-Sum: 1\r\n\r\n"
+    )
+    assert [h.status for h in queue.informational] == [103]
+    assert queue.trailers is not None and queue.trailers["X-Sum"] == "1"
+    message = await queue.get()
+    assert message is not None and await message[1].read() == b"x"

@@ -45,6 +45,7 @@ Bodies that cannot hold a byte (``Content-Length: 0``) get the shared
 from __future__ import annotations
 
 import asyncio
+import collections
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from multidict import CIMultiDictProxy
@@ -63,7 +64,7 @@ from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, StreamReader
 if TYPE_CHECKING:
     from .base_protocol import BaseProtocol
 
-__all__ = ("HttpMessageStreams", "MessageHead", "MessageSink")
+__all__ = ("HttpMessageStreams", "MessageHead", "MessageQueue", "MessageSink")
 
 
 class MessageHead(Protocol):
@@ -290,3 +291,97 @@ class HttpMessageStreams(Generic[HeadT]):
         else:
             error = PayloadError("connection lost before the end of the body")
         payload.set_exception(error, exc)
+
+
+class MessageQueue(Generic[HeadT]):
+    """A ready-made :class:`MessageSink`: messages queued for one consumer.
+
+    The connection's owner calls :meth:`set_exception` when the connection
+    fails (a broken head, a reset) and :meth:`feed_eof` when it closes; a
+    consumer awaits :meth:`get` for each ``(head, payload)`` in order.
+
+    Example:
+        >>> import asyncio
+        >>> from aioweb.parser import RequestParser
+        >>> from aioweb.protocol import BaseProtocol, HttpMessageStreams, MessageQueue
+        >>> async def main() -> list[str]:
+        ...     loop = asyncio.get_running_loop()
+        ...     queue = MessageQueue()
+        ...     parser = RequestParser(HttpMessageStreams(queue, BaseProtocol(loop)))
+        ...     parser.feed_data(b"GET /a HTTP/1.1\\r\\nHost: h\\r\\n\\r\\n" * 2)
+        ...     queue.feed_eof()
+        ...     targets = []
+        ...     while (message := await queue.get()) is not None:
+        ...         targets.append(message[0].target)
+        ...     return targets
+        >>> asyncio.run(main())
+        ['/a', '/a']
+    """
+
+    def __init__(self) -> None:
+        self._messages: collections.deque[tuple[HeadT, StreamReader]] = (
+            collections.deque()
+        )
+        self._waiter: asyncio.Future[None] | None = None
+        self._exception: BaseException | None = None
+        self._eof = False
+        self.informational: list[HeadT] = []
+        """Interim (1xx) heads received so far, oldest first."""
+        self.trailers: CIMultiDictProxy[str] | None = None
+        """The trailers of the last message that had some."""
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def message_received(self, head: HeadT, payload: StreamReader) -> None:
+        """Queue a message and wake the consumer."""
+        self._messages.append((head, payload))
+        self._wake()
+
+    def message_complete(
+        self, head: HeadT, trailers: CIMultiDictProxy[str] | None
+    ) -> None:
+        """Keep the trailers of a message that had some."""
+        if trailers is not None:
+            self.trailers = trailers
+
+    def informational_received(self, head: HeadT) -> None:
+        """Keep an interim response head."""
+        self.informational.append(head)
+
+    def set_exception(self, exc: BaseException) -> None:
+        """Fail the connection: :meth:`get` raises ``exc`` once the queue is empty."""
+        self._exception = exc
+        self._wake()
+
+    def feed_eof(self) -> None:
+        """End the connection: :meth:`get` returns None once the queue is empty."""
+        self._eof = True
+        self._wake()
+
+    async def get(self) -> tuple[HeadT, StreamReader] | None:
+        """The next message, waiting for it; None after :meth:`feed_eof`.
+
+        Raises:
+            BaseException: what :meth:`set_exception` was given, once the
+                messages received before it were taken.
+            RuntimeError: another coroutine is already waiting.
+        """
+        while not self._messages:
+            if self._exception is not None:
+                raise self._exception
+            if self._eof:
+                return None
+            if self._waiter is not None:
+                raise RuntimeError("get() called while another coroutine waits")
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._messages.popleft()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
