@@ -57,7 +57,12 @@ from .exceptions import (
 )
 from .formdata import FormData
 from .http_head import serialize_head, validate_field, validate_start_line
-from .message_streams import HttpMessageStreams, MessageHead, MessageSink
+from .message_streams import (
+    HttpMessageStreams,
+    MessageHead,
+    MessageQueue,
+    MessageSink,
+)
 from .mimetypes import MimeType, parse_charset, parse_header_params, parse_mimetype
 from .multipart_reader import (
     DEFAULT_MAX_FIELD_SIZE,
@@ -123,6 +128,7 @@ __all__ = (
     "HttpMessageStreams",
     "MessageHead",
     "MessageSink",
+    "MessageQueue",
     "StreamReader",
     "SENDFILE_CHUNK_SIZE",
     "COMPRESS_IN_THREAD_SIZE",
