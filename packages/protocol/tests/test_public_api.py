@@ -39,6 +39,7 @@ EXPECTED = {
     "JsonPayload",
     "LineTooLongError",
     "MessageHead",
+    "MessageQueue",
     "MessageSink",
     "MimeType",
     "MultipartError",
