@@ -1,0 +1,28 @@
+"""examples/demo.py serves examples/server_hello_ws.py and checks every answer."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[4] / "examples"
+
+
+async def test_demo_runs_the_example_app_end_to_end() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(EXAMPLES / "demo.py"),
+        str(port),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    text = out.decode()
+    assert "WebSocket echo       -> 'echo: hello over WebSocket'" in text
+    assert text.endswith("demo finished: every answer was right\n")
