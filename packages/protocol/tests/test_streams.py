@@ -260,6 +260,15 @@ async def test_empty_stream_reader() -> None:
     with pytest.raises(RuntimeError):
         EMPTY_PAYLOAD.feed_data(b"x")
     await EMPTY_PAYLOAD.wait_eof()
+    EMPTY_PAYLOAD.begin_http_chunk_receiving()
+    EMPTY_PAYLOAD.end_http_chunk_receiving()
+    EMPTY_PAYLOAD.feed_eof()
+    EMPTY_PAYLOAD.set_exception(ValueError("ignored"))
+    assert EMPTY_PAYLOAD.exception() is None
+    assert EMPTY_PAYLOAD.get_read_buffer_limits() == (0, 0)
+    assert EMPTY_PAYLOAD.read_nowait() == b""
+    assert await EMPTY_PAYLOAD.readuntil(b"x") == b""
+    assert repr(EMPTY_PAYLOAD) == "<EmptyStreamReader>"
     seen: list[int] = []
     EMPTY_PAYLOAD.on_eof(lambda: seen.append(1))
     assert seen == [1]

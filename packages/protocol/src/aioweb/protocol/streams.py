@@ -462,14 +462,22 @@ class EmptyStreamReader(StreamReader):
     """A body that is empty and already complete (no protocol needed)."""
 
     def __init__(self) -> None:
+        # No protocol: nothing is ever fed, so there is nothing to pause.
         self._eof = True
         self._exception = None
         self._buffer = collections.deque()
         self._size = 0
+        self._low_water = self._high_water = 0
         self.total_bytes = 0
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+    def begin_http_chunk_receiving(self) -> None:
+        pass  # the shared empty body keeps no state
+
+    def end_http_chunk_receiving(self) -> None:
+        pass
 
     def exception(self) -> BaseException | None:
         return None
