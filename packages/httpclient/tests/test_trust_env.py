@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,7 +163,6 @@ def test_get_env_proxy_for_url() -> None:
 NETRC_TEXT = """\
 machine example.com login alice password wonderland
 machine account-only.test account acct password pw
-machine nopassword.test login bob
 default login anonymous password guest
 """
 
@@ -175,11 +175,19 @@ def test_netrc_lookup(tmp_path: Path) -> None:
         "alice", "wonderland"
     )
     assert basicauth_from_netrc(parsed, "account-only.test") == BasicAuth("acct", "pw")
-    assert basicauth_from_netrc(parsed, "nopassword.test") == BasicAuth("bob", "")
     assert basicauth_from_netrc(parsed, "elsewhere.test") == BasicAuth(
         "anonymous", "guest"
     )
     assert netrc_auth_for_host("example.com", env) == BasicAuth("alice", "wonderland")
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 11),
+    reason="Python 3.10's netrc parser rejects an entry without a password",
+)
+def test_netrc_entry_without_password(tmp_path: Path) -> None:
+    env = write_netrc(tmp_path, "machine h.test login bob\n")
+    assert netrc_auth_for_host("h.test", env) == BasicAuth("bob", "")
 
 
 def test_netrc_missing_entry(tmp_path: Path) -> None:
