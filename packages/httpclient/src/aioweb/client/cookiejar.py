@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import abc
 import ipaddress
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from http.cookies import BaseCookie, Morsel
-from pathlib import Path
 from typing import Any, Final, Union
 
 from yarl import URL
@@ -43,6 +41,8 @@ from aioweb.protocol.cookies import (
     parse_set_cookie_headers,
     quote_cookie_value,
 )
+
+from .cookie_file import SavedCookie, read_cookie_file, write_cookie_file
 
 __all__ = ("AbstractCookieJar", "CookieJar", "DummyCookieJar", "ClearCookiePredicate")
 
@@ -58,11 +58,6 @@ ClearCookiePredicate = Callable[["Morsel[str]"], bool]
 MAX_COOKIES_PER_DOMAIN: Final = 180
 MAX_COOKIES_TOTAL: Final = 3300
 _SECURE_SCHEMES: Final = frozenset({"https", "wss"})
-_FILE_FORMAT: Final = "aioweb-cookiejar"
-_FILE_VERSION: Final = 1
-# Attributes written to and read from a saved jar, besides the identity.
-_FLAG_ATTRIBUTES: Final = ("secure", "httponly", "partitioned")
-_TEXT_ATTRIBUTES: Final = ("samesite", "comment", "version")
 
 _Key = tuple[str, str, str]
 # The default response URL: cookies with no origin are shared by every host.
@@ -468,109 +463,43 @@ class CookieJar(AbstractCookieJar):
     def save(self, file_path: str | os.PathLike[str]) -> None:
         """Write the cookies to ``file_path`` as JSON, readable by the owner only.
 
-        Unlike aiohttp before 3.13, which pickled the jar, the file is JSON:
-        loading it can never run code.
+        The format is described in :mod:`aioweb.client.cookie_file`.
         """
         self._expire()
-        records = []
-        for (domain, path, name), cookie in self._cookies.items():
-            morsel = cookie.morsel
-            record: dict[str, Any] = {
-                "name": name,
-                "value": morsel.value,
-                "coded_value": morsel.coded_value,
-                "domain": domain,
-                "path": path,
-                "host_only": cookie.host_only,
-                "expires": cookie.expires,
-            }
-            for attribute in _FLAG_ATTRIBUTES:
-                if morsel.get(attribute):
-                    record[attribute] = True
-            for attribute in _TEXT_ATTRIBUTES:
-                if morsel.get(attribute):
-                    record[attribute] = str(morsel[attribute])
-            records.append(record)
-        data = {"format": _FILE_FORMAT, "version": _FILE_VERSION, "cookies": records}
-        # Cookies are credentials: create the file 0600 whatever the umask.
-        with open(
+        write_cookie_file(
             file_path,
-            "w",
-            encoding="utf-8",
-            opener=lambda name, flags: os.open(name, flags, 0o600),
-        ) as file:
-            json.dump(data, file, indent=2)
+            (
+                SavedCookie(_as_cookie_morsel(c.morsel), c.host_only, c.expires)
+                for c in self._cookies.values()
+            ),
+        )
 
     def load(self, file_path: str | os.PathLike[str]) -> None:
         """Replace the jar's contents with those of a file written by :meth:`save`.
 
         Raises:
-            ValueError: the file is not a saved jar or a record is malformed;
-                the jar is then left as it was.
+            ValueError: the file is not a saved jar (pickled jars included)
+                or a record is malformed; the jar is then left as it was.
             OSError: the file cannot be read.
         """
-        raw = Path(file_path).read_bytes()
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            # Pickled jars of older aiohttp versions end up here: they are
-            # refused, never unpickled.
-            raise ValueError(f"{file_path} is not a saved cookie jar (JSON)") from exc
-        if (
-            not isinstance(data, dict)
-            or data.get("format") != _FILE_FORMAT
-            or data.get("version") != _FILE_VERSION
-            or not isinstance(data.get("cookies"), list)
-        ):
-            raise ValueError(f"{file_path} is not a saved cookie jar (version 1)")
-        loaded: dict[_Key, _Cookie] = {}
-        for index, record in enumerate(data["cookies"]):
-            try:
-                key, cookie = self._read_record(record, index)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{file_path}: cookie #{index} is malformed") from exc
-            loaded[key] = cookie
+        saved = read_cookie_file(file_path)
         self.clear()
-        for key, cookie in loaded.items():
-            self._cookies[key] = cookie
+        for cookie in saved:
+            morsel = cookie.morsel
+            key = (str(morsel["domain"]), str(morsel["path"]), morsel.key)
+            self._counter += 1
+            self._cookies[key] = _Cookie(
+                morsel, cookie.host_only, cookie.expires, self._counter
+            )
             self._by_domain.setdefault(key[0], set()).add(key)
-        self._counter += len(loaded)
         self._expire()
 
-    def _read_record(self, record: Any, index: int) -> tuple[_Key, _Cookie]:
-        if not isinstance(record, dict):
-            raise TypeError("not an object")
-        name, value, coded = record["name"], record["value"], record["coded_value"]
-        domain, path = record["domain"], record["path"]
-        for text in (name, value, coded, domain, path):
-            if not isinstance(text, str):
-                raise TypeError("text expected")
-        # The name is checked as for any cookie; the coded value as sent.
-        make_set_cookie(name, value, path="")
-        if any(c in coded for c in ";\r\n\x00") or not path.startswith("/"):
-            raise ValueError("unsafe value or path")
-        expires = record["expires"]
-        if expires is not None and not isinstance(expires, (int, float)):
-            raise TypeError("expires must be a number or null")
-        morsel = CookieMorsel()
-        morsel.__setstate__({"key": name, "value": value, "coded_value": coded})  # type: ignore[attr-defined]
-        morsel["domain"] = domain
-        morsel["path"] = path
-        for attribute in _FLAG_ATTRIBUTES:
-            morsel[attribute] = bool(record.get(attribute, False))
-        for attribute in _TEXT_ATTRIBUTES:
-            if record.get(attribute):
-                morsel[attribute] = str(record[attribute])
-        cookie = _Cookie(
-            morsel,
-            bool(record["host_only"]),
-            None if expires is None else float(expires),
-            self._counter + index,
-        )
-        return (domain, path, name), cookie
+
+def _as_cookie_morsel(morsel: Morsel[str]) -> CookieMorsel:
+    return morsel if isinstance(morsel, CookieMorsel) else _copy_morsel(morsel)
 
 
-def _copy_morsel(morsel: Morsel[Any]) -> Morsel[str]:
+def _copy_morsel(morsel: Morsel[Any]) -> CookieMorsel:
     copy = CookieMorsel()
     dict.update(copy, {k: v for k, v in morsel.items() if k in copy})
     copy.__setstate__(  # type: ignore[attr-defined]
