@@ -197,3 +197,26 @@ async def test_raw_reply_sends_bytes_verbatim_then_closes(connect: Any) -> None:
         peer = await connect(server)
         await peer.get()
         assert await asyncio.wait_for(peer.reader.read(), 5) == b"anything\n"
+
+
+async def test_wait_for_requests_follows_a_client_in_the_background() -> None:
+    async def client(port: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for target in (b"/1", b"/2"):
+            await asyncio.sleep(0.05)
+            writer.write(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+        await writer.wait_closed()
+
+    async with FakeServer(Reply()) as server:
+        task = asyncio.create_task(client(server.port))
+        requests = await server.wait_for_requests(2)
+        await task
+    assert [r.target for r in requests] == ["/1", "/2"]
+
+
+async def test_wait_for_requests_times_out_with_a_clear_error() -> None:
+    async with FakeServer() as server:
+        with pytest.raises(FakeServerError, match=r"expected 1 request\(s\), got 0"):
+            await server.wait_for_requests(1, timeout=0.1)

@@ -208,7 +208,7 @@ async def test_server_pushes_messages_and_closes_with_a_code() -> None:
         session.ws_connect(server.url) as ws,
     ):
         await ws.send_str("ready")
-        await until(lambda: server.messages == ["ready"])
+        assert await server.wait_for_messages(1) == ["ready"]
         assert server.open_websockets == 1
         await server.send("pushed")
         assert await ws.receive_str(timeout=5) == "pushed"

@@ -16,7 +16,7 @@ import contextlib
 import socket
 import ssl
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 from ..exceptions import FakeServerError
@@ -53,6 +53,7 @@ class FakeListener:
         self._closed = False
         #: Errors met while serving: bad requests, failing handlers.
         self.errors: list[Exception] = []
+        self._recorded = asyncio.Event()
 
     async def start(self) -> None:
         """Start listening on a free port. Call once.
@@ -112,6 +113,25 @@ class FakeListener:
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._closed
+
+    def _notify(self) -> None:
+        """Something was recorded: wake whoever waits in :meth:`_wait_until`."""
+        self._recorded.set()
+
+    async def _wait_until(
+        self, condition: Callable[[], bool], timeout: float, what: str
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            self._recorded.clear()
+            left = deadline - loop.time()
+            try:
+                if left <= 0:
+                    raise asyncio.TimeoutError
+                await asyncio.wait_for(self._recorded.wait(), left)
+            except asyncio.TimeoutError:
+                raise FakeServerError(f"{what} within {timeout} s") from None
 
     async def close(self) -> None:
         """Stop listening, drop every connection, and wait for all of it.

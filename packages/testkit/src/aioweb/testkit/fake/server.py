@@ -121,6 +121,23 @@ class FakeServer(FakeListener):
                 raise FakeServerError(f"not a fake server action: {action!r}")
         self._queue.extend(actions)
 
+    async def wait_for_requests(
+        self, count: int = 1, timeout: float = 5.0
+    ) -> list[RecordedRequest]:
+        """Wait until ``count`` requests in all were recorded, and return them.
+
+        For a client under test that sends in the background.
+
+        Raises:
+            FakeServerError: fewer arrived within ``timeout`` seconds.
+        """
+        await self._wait_until(
+            lambda: len(self.requests) >= count,
+            timeout,
+            f"expected {count} request(s), got {len(self.requests)}",
+        )
+        return list(self.requests)
+
     @property
     def pending(self) -> int:
         """How many actions of a list script are not used yet."""
@@ -167,6 +184,7 @@ class FakeServer(FakeListener):
             if request is None:
                 return End.CLOSE
             self.requests.append(request)
+            self._notify()
             try:
                 action = await self._next_action(request)
             except Exception as exc:

@@ -130,6 +130,21 @@ class FakeWebSocketServer(FakeListener):
         await self.start()
         return self
 
+    async def wait_for_messages(
+        self, count: int = 1, timeout: float = 5.0
+    ) -> list[Message]:
+        """Wait until ``count`` messages in all were received, and return them.
+
+        Raises:
+            FakeServerError: fewer arrived within ``timeout`` seconds.
+        """
+        await self._wait_until(
+            lambda: len(self.messages) >= count,
+            timeout,
+            f"expected {count} message(s), got {len(self.messages)}",
+        )
+        return list(self.messages)
+
     @property
     def open_websockets(self) -> int:
         """How many connections completed the handshake and are still open."""
@@ -166,6 +181,7 @@ class FakeWebSocketServer(FakeListener):
         if request is None:
             return End.CLOSE
         self.requests.append(request)
+        self._notify()
         refusal = _check_handshake(request)
         if refusal is not None:
             await _write_reply(writer, refusal)
@@ -200,6 +216,7 @@ class FakeWebSocketServer(FakeListener):
             if opcode >= _CLOSE:
                 if opcode == _PING:
                     self.pings.append(payload)
+                    self._notify()
                     if self.answer_pings:
                         writer.write(_frame(_PONG, payload))
                         await writer.drain()
@@ -210,6 +227,7 @@ class FakeWebSocketServer(FakeListener):
                         else None
                     )
                     self.close_codes.append(code)
+                    self._notify()
                     if not self._open[writer]:
                         # Echo the code (section 5.5.1), unless this answers
                         # our own close frame.
@@ -240,6 +258,7 @@ class FakeWebSocketServer(FakeListener):
             else:
                 message = data
             self.messages.append(message)
+            self._notify()
             for answer in await self._answers(message):
                 writer.write(_message_frame(answer))
             await writer.drain()
