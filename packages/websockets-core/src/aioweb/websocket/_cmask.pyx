@@ -1,35 +1,57 @@
 # Compiled masking (RFC 6455 section 5.3): the hot loop of every received frame.
 # The pure twin, _mask.py, is the specification; this file must behave the same.
+#
+# How this works: bytes are XORed one at a time until the pointer is 8-byte
+# aligned, then the key, rotated to match, is XORed over whole 64-bit words in
+# a plain counted loop that the C compiler turns into SIMD instructions (-O3);
+# the last few bytes go one at a time again.
 
 from cpython.buffer cimport PyBUF_WRITABLE, PyBuffer_Release, PyObject_GetBuffer
-from libc.stdint cimport uint32_t, uint64_t
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE
+from libc.stdint cimport uint64_t, uintptr_t
 from libc.string cimport memcpy
+
+
+cdef inline void _mask_in_place(
+    unsigned char *buf, Py_ssize_t size, const unsigned char *key
+) noexcept nogil:
+    cdef Py_ssize_t i = 0, j, words
+    cdef unsigned char key8[8]
+    cdef uint64_t k
+    cdef uint64_t *aligned
+    while i < size and (<uintptr_t>(buf + i)) & 7:
+        buf[i] ^= key[i & 3]
+        i += 1
+    for j in range(8):
+        key8[j] = key[(i + j) & 3]
+    memcpy(&k, key8, 8)
+    words = (size - i) >> 3
+    aligned = <uint64_t *>(buf + i)
+    for j in range(words):
+        aligned[j] ^= k
+    i += words << 3
+    while i < size:
+        buf[i] ^= key[i & 3]
+        i += 1
 
 
 def apply_mask(data, bytes mask):
     """XOR ``data`` in place with the 4-byte ``mask`` (masking is symmetric)."""
     cdef Py_buffer view
-    cdef unsigned char *buf
-    cdef const unsigned char *key
-    cdef Py_ssize_t size, i = 0
-    cdef uint32_t key32
-    cdef uint64_t key64, word
     if len(mask) != 4:
         raise ValueError("a WebSocket masking key is 4 bytes long")
-    key = <const unsigned char *>mask
+    if type(data) is bytearray:
+        # The common case, without the buffer protocol's cost.
+        _mask_in_place(
+            <unsigned char *>PyByteArray_AS_STRING(data),
+            PyByteArray_GET_SIZE(data),
+            <const unsigned char *>mask,
+        )
+        return
     PyObject_GetBuffer(data, &view, PyBUF_WRITABLE)
     try:
-        buf = <unsigned char *>view.buf
-        size = view.len
-        memcpy(&key32, key, 4)
-        key64 = (<uint64_t>key32 << 32) | key32
-        while i + 8 <= size:
-            memcpy(&word, buf + i, 8)
-            word ^= key64
-            memcpy(buf + i, &word, 8)
-            i += 8
-        while i < size:
-            buf[i] ^= key[i & 3]
-            i += 1
+        _mask_in_place(
+            <unsigned char *>view.buf, view.len, <const unsigned char *>mask
+        )
     finally:
         PyBuffer_Release(&view)
