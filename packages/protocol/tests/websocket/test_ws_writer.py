@@ -49,6 +49,8 @@ async def test_rejects_bad_payloads(transport: Any, protocol: BaseProtocol) -> N
         await writer.send_frame(b"\x03", WSMsgType.CLOSE)
     with pytest.raises(ValueError, match="may not be sent"):
         await writer.close(1006)
+    with pytest.raises(ValueError, match="UTF-8"):
+        await writer.close(1000, b"\xff")
     assert transport.data == b""
 
 

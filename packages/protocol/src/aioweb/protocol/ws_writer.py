@@ -134,9 +134,11 @@ class WebSocketWriter:
         connection = self._connection
         if connection.state is not State.OPEN:
             return False
-        reason = message.decode() if isinstance(message, bytes) else message
         try:
+            reason = message.decode() if isinstance(message, bytes) else message
             frame = connection.send_close(code, reason)
+        except UnicodeDecodeError as exc:
+            raise ValueError("a close reason must be UTF-8") from exc
         except LocalProtocolError as exc:
             raise ValueError(str(exc)) from exc
         self.write(frame)
