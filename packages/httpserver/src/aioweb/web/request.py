@@ -23,9 +23,7 @@ hands its handler; :class:`Request` adds what an
 from __future__ import annotations
 
 import asyncio
-import datetime
 import json
-import re
 import socket
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from types import MappingProxyType
@@ -37,16 +35,14 @@ from yarl import URL
 from aioweb.parser import RequestHead
 from aioweb.protocol import (
     EmptyStreamReader,
-    ETag,
     MultipartReader,
     StreamReader,
     StreamWriter,
     parse_cookie_header,
-    parse_etag_list,
 )
 
 from .chain_map import ChainMapProxy, config_dict
-from .content_headers import ContentHeadersMixin, parse_http_date
+from .content_headers import ContentHeadersMixin
 from .forwarded import parse_forwarded
 from .http_exceptions import HTTPBadRequest
 from .request_body import (
@@ -55,6 +51,7 @@ from .request_body import (
     read_limited,
     read_multipart_form,
 )
+from .request_conditions import ConditionalHeadersMixin
 
 if TYPE_CHECKING:
     from .app import Application
@@ -72,8 +69,6 @@ _POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT", "TRACE", "DELETE"})
 _FORM_TYPES: Final = frozenset(
     {"", "application/x-www-form-urlencoded", "multipart/form-data"}
 )
-# RFC 9110 §14.1.2: one byte-range; a set of ranges is not read by http_range.
-_RANGE_RE: Final = re.compile(r"bytes=(\d*)-(\d*)")
 
 _Sentinel: Final[Any] = object()
 
@@ -103,7 +98,9 @@ def _target_url(target: str) -> tuple[URL, str | None]:
     return URL.build(path="/", encoded=True), target
 
 
-class BaseRequest(MutableMapping[Any, Any], ContentHeadersMixin):
+class BaseRequest(
+    MutableMapping[Any, Any], ContentHeadersMixin, ConditionalHeadersMixin
+):
     """An HTTP request as the low-level server hands it over.
 
     Args:
@@ -399,70 +396,6 @@ class BaseRequest(MutableMapping[Any, Any], ContentHeadersMixin):
             for name, cookie in parse_cookie_header(value):
                 pairs.setdefault(name, cookie)
         return MappingProxyType(pairs)
-
-    @property
-    def if_modified_since(self) -> datetime.datetime | None:
-        """``If-Modified-Since`` as a UTC datetime; None if absent or invalid."""
-        return parse_http_date(self._headers.get("If-Modified-Since"))
-
-    @property
-    def if_unmodified_since(self) -> datetime.datetime | None:
-        """``If-Unmodified-Since`` as a UTC datetime; None if absent or invalid."""
-        return parse_http_date(self._headers.get("If-Unmodified-Since"))
-
-    @property
-    def if_range(self) -> datetime.datetime | None:
-        """``If-Range`` as a UTC datetime; None if absent or not a date."""
-        return parse_http_date(self._headers.get("If-Range"))
-
-    def _etags(self, name: str) -> tuple[ETag, ...] | None:
-        values = self._headers.getall(name, ())
-        if not values:
-            return None
-        try:
-            return parse_etag_list(", ".join(values))
-        except ValueError:
-            # RFC 9110 §13.1: a malformed precondition is not evaluated.
-            return None
-
-    @property
-    def if_match(self) -> tuple[ETag, ...] | None:
-        """The ``If-Match`` entity-tags; None if absent or malformed."""
-        return self._etags("If-Match")
-
-    @property
-    def if_none_match(self) -> tuple[ETag, ...] | None:
-        """The ``If-None-Match`` entity-tags; None if absent or malformed."""
-        return self._etags("If-None-Match")
-
-    @property
-    def http_range(self) -> slice:
-        """The ``Range`` header as a slice (one range of bytes only).
-
-        ``bytes=0-99`` is ``slice(0, 100)``, ``bytes=-100`` (the last 100)
-        is ``slice(-100, None)``, no header is ``slice(None, None)``.
-
-        Raises:
-            ValueError: the header is not a single byte range.
-        """
-        value = self._headers.get("Range")
-        if value is None:
-            return slice(None, None, 1)
-        match = _RANGE_RE.fullmatch(value.strip())
-        if match is None:
-            raise ValueError("range not in acceptable format")
-        first, last = match.groups()
-        start = int(first) if first else None
-        end = int(last) if last else None
-        if start is None:
-            if end is None:
-                raise ValueError("No start or end of range specified")
-            return slice(-end, None, 1)
-        if end is not None:
-            end += 1  # the header's end is inclusive, a slice's is not
-            if start >= end:
-                raise ValueError("start cannot be after end")
-        return slice(start, end, 1)
 
     # -- the body ---------------------------------------------------------------
 

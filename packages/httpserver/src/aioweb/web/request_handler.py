@@ -39,7 +39,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -57,8 +56,8 @@ from aioweb.protocol import (
 )
 
 from .access_log import AbstractAccessLogger, AccessLogger, access_logger
+from .error_responses import error_response, response_from_exception
 from .http_exceptions import HTTPException
-from .response import Response
 from .stream_response import StreamResponse
 
 if TYPE_CHECKING:
@@ -91,28 +90,6 @@ class _ServerStreams(HttpMessageStreams[RequestHead]):
 
     def on_message_begin(self) -> None:
         self._begun()
-
-
-def error_response(
-    status: int, *, exc: BaseException | None = None, debug: bool = False
-) -> Response:
-    """The plain-text answer the server sends for an error status."""
-    response = Response(status=status)
-    text = f"{status}: {response.reason}"
-    if debug and exc is not None:
-        text += "\n\n" + "".join(traceback.format_exception(exc))
-    response.text = text
-    return response
-
-
-def response_from_exception(exc: HTTPException) -> Response:
-    """The response an :class:`HTTPException` describes."""
-    response = Response(status=exc.status_code, reason=exc.reason, headers=exc.headers)
-    if exc.text is not None:
-        response.body = exc.text.encode(response.charset or "utf-8")
-    elif exc.body is not None:
-        response.body = exc.body
-    return response
 
 
 class RequestHandler(BaseProtocol):
