@@ -12,6 +12,8 @@ Each workload does the same work on both sides:
   validates every part as it goes);
 - ``multipart``: a 50-field ``multipart/form-data`` body read part by part,
   each part as text;
+- ``upload``: a 4 MiB file part fed in 64 KiB pieces and streamed out with
+  ``read_chunk(8192)``;
 - ``gzip``: 1 MiB of text decoded from gzip, with a size limit on both sides.
 
 Times are the best of several rounds, the contenders taking turns within
@@ -58,6 +60,12 @@ FORM = (
     + b"--bench--\r\n"
 )
 FORM_HEADERS = {"Content-Type": "multipart/form-data; boundary=bench"}
+UPLOAD = (
+    b'--bench\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\n'
+    + bytes(range(256)) * (4 * 2**20 // 256)
+    + b"\r\n--bench--\r\n"
+)
+UPLOAD_PIECES = [UPLOAD[i : i + 65536] for i in range(0, len(UPLOAD), 65536)]
 TEXT = b"".join(b"line %d of some compressible text\n" % n for n in range(30000))[
     : 2**20
 ]
@@ -69,12 +77,32 @@ class Protocol:
 
     _reading_paused = False
     transport = None
+    connected = True
 
     def pause_reading(self, **options: Any) -> None:
         self._reading_paused = True
 
     def resume_reading(self, **options: Any) -> None:
         self._reading_paused = False
+
+
+async def read_upload(stream: Any, reader_class: Any) -> None:
+    """Feed the upload as a connection would while a handler streams it out."""
+
+    async def feed() -> None:
+        for piece in UPLOAD_PIECES:
+            stream.feed_data(piece)
+            await asyncio.sleep(0)
+        stream.feed_eof()
+
+    feeder = asyncio.create_task(feed())
+    reader = reader_class(
+        {"Content-Type": "multipart/form-data; boundary=bench"}, stream
+    )
+    part = await reader.next()
+    while await part.read_chunk(8192):
+        pass
+    await feeder
 
 
 def aioweb_contender(loop: asyncio.AbstractEventLoop) -> dict[str, Callable[[], Any]]:
@@ -109,6 +137,9 @@ def aioweb_contender(loop: asyncio.AbstractEventLoop) -> dict[str, Callable[[], 
         async for part in MultipartReader(FORM_HEADERS, reader):
             await part.text()  # type: ignore[union-attr]
 
+    async def upload() -> None:
+        await read_upload(StreamReader(protocol, 2**16, loop=loop), MultipartReader)
+
     def decode() -> None:
         decoder = get_decoder("gzip", max_size=2**21)
         decoder.decompress(GZIPPED)
@@ -119,6 +150,7 @@ def aioweb_contender(loop: asyncio.AbstractEventLoop) -> dict[str, Callable[[], 
         "readline": lambda: loop.run_until_complete(readline()),
         "head": lambda: serialize_head(STATUS, HEADERS.items()),
         "multipart": lambda: loop.run_until_complete(multipart()),
+        "upload": lambda: loop.run_until_complete(upload()),
         "gzip": decode,
     }
 
@@ -153,6 +185,9 @@ def aiohttp_contender(loop: asyncio.AbstractEventLoop) -> dict[str, Callable[[],
         async for part in MultipartReader(FORM_HEADERS, reader):
             await part.text()  # type: ignore[union-attr]
 
+    async def upload() -> None:
+        await read_upload(StreamReader(protocol, 2**16, loop=loop), MultipartReader)
+
     def decode() -> None:
         decoder = ZLibDecompressor(encoding="gzip")
         decoder.decompress_sync(GZIPPED, max_length=2**21)
@@ -163,6 +198,7 @@ def aiohttp_contender(loop: asyncio.AbstractEventLoop) -> dict[str, Callable[[],
         "readline": lambda: loop.run_until_complete(readline()),
         "head": lambda: _serialize_headers(STATUS, HEADERS),
         "multipart": lambda: loop.run_until_complete(multipart()),
+        "upload": lambda: loop.run_until_complete(upload()),
         "gzip": decode,
     }
 
@@ -197,6 +233,7 @@ def main() -> int:
         "readline": 100,
         "head": 50000,
         "multipart": 300,
+        "upload": 10,
         "gzip": 50,
     }
     if args.quick:

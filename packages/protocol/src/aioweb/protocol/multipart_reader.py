@@ -81,7 +81,18 @@ class _DelimitedBuffer:
         self._read = read
         self._delimiter = b"\r\n--" + boundary
         self._buf = bytearray(b"\r\n")
+        # No delimiter starts before this offset of the buffer: a part read
+        # in small pieces is scanned once, not once per piece.
+        self._scanned = 0
         self._eof = False
+
+    def _take(self, size: int, skip: int = 0) -> bytes:
+        """Remove ``size`` bytes (returned) and ``skip`` more from the front."""
+        with memoryview(self._buf) as view:
+            data = bytes(view[:size])
+        del self._buf[: size + skip]
+        self._scanned = max(0, self._scanned - size - skip)
+        return data
 
     async def _fill(self) -> None:
         data = b"" if self._eof else await self._read()
@@ -94,17 +105,17 @@ class _DelimitedBuffer:
         """Up to ``size`` bytes of the current part; True once it ended."""
         keep = len(self._delimiter) - 1
         while True:
-            index = self._buf.find(self._delimiter)
+            index = self._buf.find(self._delimiter, self._scanned)
             if 0 <= index <= size:
-                data = bytes(self._buf[:index])
-                del self._buf[: index + len(self._delimiter)]
-                return data, True
-            # Without a delimiter, the last bytes may be the start of one.
+                return self._take(index, len(self._delimiter)), True
+            if index >= 0:
+                self._scanned = index
+            else:
+                # Without a delimiter, the last bytes may be the start of one.
+                self._scanned = max(0, len(self._buf) - keep)
             safe = min(size, index if index >= 0 else len(self._buf) - keep)
             if safe > 0:
-                data = bytes(self._buf[:safe])
-                del self._buf[:safe]
-                return data, False
+                return self._take(safe), False
             await self._fill()
 
     async def read_body_line(self, limit: int) -> tuple[bytes, bool]:
@@ -119,13 +130,9 @@ class _DelimitedBuffer:
                 if end >= 0 or not (rest[:1] == b"\r" and delimiter.startswith(rest)):
                     if newline >= limit:
                         break
-                    line = bytes(self._buf[: newline + 1])
-                    del self._buf[: newline + 1]
-                    return line, False
+                    return self._take(newline + 1), False
             elif 0 <= end <= limit:
-                line = bytes(self._buf[:end])
-                del self._buf[: end + len(delimiter)]
-                return line, True
+                return self._take(end, len(delimiter)), True
             if end > limit or len(self._buf) > limit + len(delimiter):
                 break
             await self._fill()
@@ -140,7 +147,7 @@ class _DelimitedBuffer:
         while len(self._buf) < 2:
             await self._fill()
         if self._buf.startswith(b"--"):
-            del self._buf[:2]
+            self._take(0, 2)
             return True
         line = await self.read_line(_MAX_PADDING)
         if line.strip(b" \t"):
@@ -152,9 +159,7 @@ class _DelimitedBuffer:
         while True:
             index = self._buf.find(b"\r\n")
             if 0 <= index <= limit:
-                line = bytes(self._buf[:index])
-                del self._buf[: index + 2]
-                return line
+                return self._take(index, 2)
             if index > limit or len(self._buf) > limit + 1:
                 raise _LineTooLong(
                     f"a line in a multipart body is longer than {limit} bytes"
@@ -164,6 +169,7 @@ class _DelimitedBuffer:
     async def drain(self) -> None:
         """Discard the rest of the stream (a preamble or an epilogue)."""
         self._buf.clear()
+        self._scanned = 0
         while not self._eof:
             if not await self._read():
                 self._eof = True
