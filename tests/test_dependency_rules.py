@@ -70,11 +70,27 @@ def test_scanner_accepts_allowed_imports(
     assert depcheck.check_tree(tmp_path) == []
 
 
-def test_scanner_reads_cython_imports(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from libc.string cimport memchr\nimport asyncio\n",
+        "from libc.string cimport (\n    memchr,\n)\nfrom asyncio import (\n"
+        "    Protocol,  # why\n    Future,\n)\n",
+        "from asyncio import Protocol, \\\n    Future\n",
+    ],
+)
+def test_scanner_reads_cython_imports(tmp_path: Path, text: str) -> None:
     path = tmp_path / "aioweb" / "parser" / "_cparser.pyx"
     path.parent.mkdir(parents=True)
-    path.write_text("from libc.string cimport memchr\nimport asyncio\n")
+    path.write_text(text)
     assert any("asyncio" in p for p in depcheck.check_tree(tmp_path))
+
+
+def test_scanner_ignores_cimports_in_cython(tmp_path: Path) -> None:
+    path = tmp_path / "aioweb" / "websocket" / "_cmask.pyx"
+    path.parent.mkdir(parents=True)
+    path.write_text("from cpython.buffer cimport (\n    PyBUF_WRITABLE,\n)\n")
+    assert depcheck.check_tree(tmp_path) == []
 
 
 def clean_report(**changes: object) -> dict[str, object]:

@@ -110,13 +110,25 @@ def check_tree(src: Path, rules: tuple[Rule, ...] = RULES) -> list[str]:
 
 
 def _python_lines_of_cython(source: str) -> str:
-    """The plain ``import``/``from`` lines of a Cython file (``cimport`` aside)."""
-    lines = []
+    """The plain ``import``/``from`` statements of a Cython file.
+
+    ``cimport`` statements are C-level and left out; a statement continued
+    over several lines (parentheses or backslashes) is joined first.
+    """
+    statements = []
+    pending = ""
     for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(("import ", "from ")) and " cimport " not in stripped:
-            lines.append(stripped)
-    return "\n".join(lines)
+        code = line.split("#", 1)[0].strip()
+        if not pending and not code.startswith(("import ", "from ")):
+            continue
+        pending = f"{pending} {code.removesuffix("\\")}".strip()
+        still_open = pending.count("(") > pending.count(")") or code.endswith("\\")
+        if not still_open:
+            statements.append(pending)
+            pending = ""
+    if pending:
+        statements.append(pending)
+    return "\n".join(s for s in statements if " cimport " not in f" {s} ")
 
 
 def check_repository(root: Path = ROOT) -> list[str]:
