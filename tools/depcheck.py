@@ -121,7 +121,7 @@ def _python_lines_of_cython(source: str) -> str:
         code = line.split("#", 1)[0].strip()
         if not pending and not code.startswith(("import ", "from ")):
             continue
-        pending = f"{pending} {code.removesuffix("\\")}".strip()
+        pending = (pending + " " + code.removesuffix("\\")).strip()
         still_open = pending.count("(") > pending.count(")") or code.endswith("\\")
         if not still_open:
             statements.append(pending)
