@@ -25,6 +25,7 @@ all, the least recently used going first (non-``Secure`` ones before
 from __future__ import annotations
 
 import abc
+import functools
 import ipaddress
 import os
 import time
@@ -64,6 +65,7 @@ _Key = tuple[str, str, str]
 _NO_URL: Final = URL()
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.partition("%")[0])
@@ -142,7 +144,19 @@ class AbstractCookieJar(abc.ABC):
 
 
 class _Cookie:
-    __slots__ = ("creation", "expires", "host_only", "last_access", "morsel")
+    # What filter_cookies reads on every request is kept in plain slots, and
+    # the morsel to send is built once, on first use.
+    __slots__ = (
+        "creation",
+        "expires",
+        "host_only",
+        "last_access",
+        "morsel",
+        "outgoing",
+        "path",
+        "rank",
+        "secure",
+    )
 
     def __init__(
         self,
@@ -156,6 +170,12 @@ class _Cookie:
         self.expires = expires
         self.creation = creation
         self.last_access = creation
+        self.path = str(morsel["path"])
+        self.secure = bool(morsel["secure"])
+        # Sending order: least specific first, so the most specific cookie
+        # of a name is the one left in the result.
+        self.rank = (len(str(morsel["domain"])), len(self.path), -creation)
+        self.outgoing: Morsel[str] | None = None
 
 
 class CookieJar(AbstractCookieJar):
@@ -196,7 +216,7 @@ class CookieJar(AbstractCookieJar):
             origins = treat_as_secure_origin
         self._treat_as_secure_origin = frozenset(URL(str(o)).origin() for o in origins)
         self._cookies: dict[_Key, _Cookie] = {}
-        self._by_domain: dict[str, set[_Key]] = {}
+        self._by_domain: dict[str, dict[_Key, _Cookie]] = {}
         self._counter = 0
         self._clock: Callable[[], float] = time.time
 
@@ -269,7 +289,21 @@ class CookieJar(AbstractCookieJar):
             else:
                 morsel = make_set_cookie(name, str(given), path="")
             self._store(morsel, host, response_url)
-        self._expire()
+
+    def update_cookies_from_headers(
+        self, headers: Iterable[str], response_url: URL
+    ) -> None:
+        """Store the cookies of a response's ``Set-Cookie`` field values.
+
+        Cookies that cannot be stored safely are dropped by the parser
+        (:func:`aioweb.protocol.parse_set_cookie`).
+        """
+        host = (response_url.raw_host or "").lower().rstrip(".") or None
+        if host is not None and _is_ip(host) and not self._unsafe:
+            return
+        for _, morsel in parse_set_cookie_headers(headers):
+            # Freshly parsed: the jar may keep the morsel without a copy.
+            self._store(morsel, host, response_url)
 
     def _store(self, morsel: Morsel[str], host: str | None, url: URL) -> None:
         domain = str(morsel["domain"] or "").lower()
@@ -305,11 +339,12 @@ class CookieJar(AbstractCookieJar):
         self._counter += 1
         if old is None and not self._make_room(domain, bool(morsel["secure"])):
             return
-        cookie = _Cookie(morsel, host_only, expires, self._counter)
-        if old is not None:
-            cookie.creation = old.creation  # §5.3 step 11.3
+        # §5.3 step 11.3: a replaced cookie keeps its creation time.
+        creation = self._counter if old is None else old.creation
+        cookie = _Cookie(morsel, host_only, expires, creation)
+        cookie.last_access = self._counter
         self._cookies[key] = cookie
-        self._by_domain.setdefault(domain, set()).add(key)
+        self._by_domain.setdefault(domain, {})[key] = cookie
 
     @staticmethod
     def _expiry(morsel: Morsel[str], now: float) -> float | None:
@@ -344,7 +379,7 @@ class CookieJar(AbstractCookieJar):
             candidates = list(self._cookies)
         else:
             return True
-        insecure = [k for k in candidates if not self._cookies[k].morsel["secure"]]
+        insecure = [k for k in candidates if not self._cookies[k].secure]
         if insecure:
             candidates = insecure
         elif not secure:
@@ -356,7 +391,7 @@ class CookieJar(AbstractCookieJar):
     def _delete(self, key: _Key) -> None:
         del self._cookies[key]
         keys = self._by_domain[key[0]]
-        keys.discard(key)
+        del keys[key]
         if not keys:
             del self._by_domain[key[0]]
 
@@ -392,38 +427,50 @@ class CookieJar(AbstractCookieJar):
         now = self._clock()
 
         domains = [""]
-        if host and _is_ip(host):
-            if self._unsafe:
+        if host:
+            if not _is_ip(host):
+                # The host and each parent domain with a dot: single-label
+                # Domain cookies are never stored, except as host-only.
                 domains.append(host)
-        elif host:
-            labels = host.split(".")
-            domains.extend(".".join(labels[i:]) for i in range(len(labels) - 1, -1, -1))
+                dot = host.find(".")
+                while dot != -1 and host.find(".", dot + 1) != -1:
+                    domains.append(host[dot + 1 :])
+                    dot = host.find(".", dot + 1)
+            elif self._unsafe:
+                domains.append(host)
         matched: list[_Cookie] = []
         expired: list[_Key] = []
+        by_domain = self._by_domain
         for domain in domains:
-            for key in self._by_domain.get(domain, ()):
-                cookie = self._cookies[key]
-                if cookie.expires is not None and cookie.expires <= now:
+            cookies = by_domain.get(domain)
+            if cookies is None:
+                continue
+            for key, cookie in cookies.items():
+                expires = cookie.expires
+                if expires is not None and expires <= now:
                     expired.append(key)
                     continue
                 if cookie.host_only and domain != host:
                     continue
-                if not _path_match(key[1], path):
+                if cookie.secure and not secure:
                     continue
-                if cookie.morsel["secure"] and not secure:
+                cookie_path = cookie.path
+                if cookie_path != "/" and not _path_match(cookie_path, path):
                     continue
                 matched.append(cookie)
         for key in expired:
             self._delete(key)
-        matched.sort(
-            key=lambda c: (len(c.morsel["domain"]), len(c.morsel["path"]), -c.creation)
-        )
+        if len(matched) > 1:
+            matched.sort(key=_rank)
         self._counter += 1
         for cookie in matched:
             cookie.last_access = self._counter
-            name = cookie.morsel.key
+            outgoing = cookie.outgoing
+            if outgoing is None:
+                outgoing = cookie.outgoing = self._outgoing(cookie.morsel)
+            name = outgoing.key
             filtered.pop(name, None)
-            dict.__setitem__(filtered, name, self._outgoing(cookie.morsel))
+            dict.__setitem__(filtered, name, outgoing)
         return filtered
 
     def _outgoing(self, stored: Morsel[str]) -> Morsel[str]:
@@ -491,12 +538,16 @@ class CookieJar(AbstractCookieJar):
             self._cookies[key] = _Cookie(
                 morsel, cookie.host_only, cookie.expires, self._counter
             )
-            self._by_domain.setdefault(key[0], set()).add(key)
+            self._by_domain.setdefault(key[0], {})[key] = self._cookies[key]
         self._expire()
 
 
 def _as_cookie_morsel(morsel: Morsel[str]) -> CookieMorsel:
     return morsel if isinstance(morsel, CookieMorsel) else _copy_morsel(morsel)
+
+
+def _rank(cookie: _Cookie) -> tuple[int, int, int]:
+    return cookie.rank
 
 
 def _copy_morsel(morsel: Morsel[Any]) -> CookieMorsel:
