@@ -20,6 +20,7 @@ from aioweb.client.timeout import (
     ceil_timeout,
     connect_timeout,
     sock_connect_timeout,
+    sock_read_timeout,
 )
 
 SHORT = 0.05
@@ -225,3 +226,12 @@ async def test_read_timer_disabled() -> None:
     timer = ReadTimer(loop, None, lambda error: None)
     timer.reschedule()
     assert not timer.armed
+
+
+async def test_sock_read_timeout_raises_socket_timeout_error() -> None:
+    with pytest.raises(exc.SocketTimeoutError, match="reading data"):
+        async with sock_read_timeout(ClientTimeout(sock_read=SHORT)):
+            await asyncio.sleep(10)
+    async with sock_read_timeout(ClientTimeout()) as context:
+        await asyncio.sleep(SHORT)
+    assert not context.timed_out

@@ -43,6 +43,7 @@ __all__ = (
     "ceil_timeout",
     "connect_timeout",
     "sock_connect_timeout",
+    "sock_read_timeout",
 )
 
 
@@ -328,6 +329,20 @@ def sock_connect_timeout(timeout: ClientTimeout) -> _Deadline:
     return _Deadline(
         timeout.sock_connect, timeout.ceil_threshold, _sock_connect_timeout
     )
+
+
+def _sock_read_timeout() -> BaseException:
+    return SocketTimeoutError("Timeout on reading data from socket")
+
+
+def sock_read_timeout(timeout: ClientTimeout) -> _Deadline:
+    """Bound one read (an ``await`` on incoming data) by ``timeout.sock_read``.
+
+    For code that awaits a read directly, such as a WebSocket receive; a
+    connection whose reads are callbacks uses :class:`ReadTimer` instead.
+    Raises :class:`~aioweb.client.SocketTimeoutError` when it runs out.
+    """
+    return _Deadline(timeout.sock_read, timeout.ceil_threshold, _sock_read_timeout)
 
 
 class ReadTimer:

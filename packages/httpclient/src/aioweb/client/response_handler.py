@@ -1,0 +1,383 @@
+"""The asyncio protocol of a client connection: bytes in, responses out.
+
+How this works: :class:`ResponseHandler` owns one connection. It feeds what
+arrives to an :class:`aioweb.parser.ResponseParser` whose events go to an
+:class:`aioweb.protocol.HttpMessageStreams`, made anew for every request so
+that each one can choose its own buffer size and decompression. The streams
+hand ``(head, payload)`` back to this object (it is their sink), which
+resolves the future the request is awaiting in :meth:`read_head`.
+
+Errors are translated here, at the boundary between the shared layer and the
+client: a broken head becomes :class:`ClientResponseError` carrying the
+parser's status hint; a body cut short or malformed becomes
+:class:`ClientPayloadError` on the body's reader; a connection lost before a
+head arrived becomes :class:`ServerDisconnectedError`.
+
+The ``sock_read`` timeout (:class:`~aioweb.client.timeout.ReadTimer`) runs
+while a response is awaited or read, and is re-armed by every byte received.
+
+After a ``101`` or a successful ``CONNECT`` the parser stops; the bytes after
+the head are kept in :attr:`upgraded_tail` for whoever takes over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from multidict import CIMultiDictProxy
+
+from aioweb.parser import HttpParserError, ResponseHead, ResponseParser
+from aioweb.protocol import (
+    DEFAULT_LIMIT,
+    BaseProtocol,
+    HttpMessageStreams,
+    PayloadError,
+    StreamReader,
+)
+
+from .exceptions import (
+    ClientConnectionResetError,
+    ClientOSError,
+    ClientPayloadError,
+    ServerDisconnectedError,
+    SocketTimeoutError,
+)
+from .timeout import ReadTimer
+
+if TYPE_CHECKING:
+    from aioweb.parser import ParserHandler  # noqa: F401
+
+__all__ = ("ResponseHandler", "HeadError")
+
+
+class HeadError(Exception):
+    """The response head could not be parsed (carries the parser's error)."""
+
+    def __init__(self, error: HttpParserError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class ResponseHandler(BaseProtocol):
+    """One client connection's protocol.
+
+    Args:
+        loop: the event loop.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self._parser: ResponseParser | None = None
+        self._streams: HttpMessageStreams[ResponseHead] | None = None
+        self._head_waiter: asyncio.Future[tuple[ResponseHead, StreamReader]] | None = (
+            None
+        )
+        self._continue_waiter: asyncio.Future[None] | None = None
+        self._read_timer: ReadTimer | None = None
+        self._message_done = True
+        self._should_close = False
+        self._exception: BaseException | None = None
+        self._closed: asyncio.Future[None] = loop.create_future()
+        self.upgraded_tail: bytes | None = None
+        self._upgraded_reader: _TailSink | None = None
+
+    # -- state --------------------------------------------------------------
+
+    @property
+    def should_close(self) -> bool:
+        """Whether the connection may not carry another request."""
+        return (
+            self._should_close
+            or not self._message_done
+            or self.upgraded_tail is not None
+            or self._exception is not None
+            or self.transport is None
+            or self.transport.is_closing()
+        )
+
+    def is_connected(self) -> bool:
+        """Whether the transport is open."""
+        return self.transport is not None and not self.transport.is_closing()
+
+    @property
+    def closed(self) -> asyncio.Future[None]:
+        """Resolved once the connection is lost."""
+        return self._closed
+
+    def force_close(self) -> None:
+        """Mark the connection as not reusable."""
+        self._should_close = True
+
+    def close(self) -> None:
+        """Close the transport; a pending read fails."""
+        self._should_close = True
+        transport = self.transport
+        if transport is not None:
+            transport.close()
+
+    # -- per request --------------------------------------------------------
+
+    def start_response(
+        self,
+        method: str,
+        *,
+        read_timeout: float | None = None,
+        timeout_ceil_threshold: float = 5,
+        read_bufsize: int = DEFAULT_LIMIT,
+        auto_decompress: bool = True,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+    ) -> None:
+        """Get ready for the response to a request being sent.
+
+        Args:
+            method: the request's method (frames the response).
+            read_timeout: ``sock_read`` in seconds, or None.
+            timeout_ceil_threshold: see :class:`~aioweb.client.ClientTimeout`.
+            read_bufsize: the body reader's buffer limit.
+            auto_decompress: decode a compressed body.
+            max_line_size: longest status line.
+            max_field_size: longest header line.
+            max_headers: most header lines.
+        """
+        streams: HttpMessageStreams[ResponseHead] = HttpMessageStreams(
+            self,
+            self,
+            limit=read_bufsize,
+            loop=self._loop,
+            decompress=auto_decompress,
+        )
+        self._streams = streams
+        if self._parser is None:
+            self._parser = ResponseParser(
+                self,  # type: ignore[arg-type]  # delegates to the streams
+                max_line_size=max_line_size,
+                max_field_size=max_field_size,
+                max_headers=max_headers,
+                lenient=True,
+            )
+        self._parser.expect_response(method)
+        self._message_done = False
+        self._head_waiter = self._loop.create_future()
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+        self._read_timer = ReadTimer(
+            self._loop, read_timeout, self._on_read_timeout, timeout_ceil_threshold
+        )
+        if self._exception is not None:
+            self._head_waiter.set_exception(self._exception)
+        elif self.transport is None:
+            self._head_waiter.set_exception(ServerDisconnectedError())
+
+    def start_reading(self) -> None:
+        """The request is sent: the read timeout starts counting."""
+        if self._read_timer is not None and not self._message_done:
+            self._read_timer.reschedule()
+
+    async def read_head(self) -> tuple[ResponseHead, StreamReader]:
+        """Wait for the response head.
+
+        Raises:
+            HeadError: the head is malformed.
+            ServerDisconnectedError: the connection closed first.
+            SocketTimeoutError: ``sock_read`` ran out.
+        """
+        waiter = self._head_waiter
+        assert waiter is not None, "start_response() first"
+        return await waiter
+
+    def wait_continue(self) -> asyncio.Future[None]:
+        """A future resolved when a ``100 Continue`` arrives (or the final head)."""
+        if self._continue_waiter is None:
+            self._continue_waiter = self._loop.create_future()
+        return self._continue_waiter
+
+    # -- asyncio.Protocol ---------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        """Parse what arrived."""
+        if self._upgraded_reader is not None:
+            self._upgraded_reader(data)
+            return
+        if self.upgraded_tail is not None:
+            self.upgraded_tail += data
+            return
+        if self._read_timer is not None and not self._message_done:
+            self._read_timer.reschedule()
+        parser = self._parser
+        if parser is None or self._streams is None:
+            # Bytes nobody asked for: the server is confused; drop the link.
+            self._should_close = True
+            if self.transport is not None:
+                self.transport.close()
+            return
+        try:
+            tail = parser.feed_data(data)
+        except HttpParserError as exc:
+            self._parser_failed(exc)
+            return
+        if tail is not None:
+            self.upgraded_tail = tail
+            if self._read_timer is not None:
+                self._read_timer.cancel()
+
+    def eof_received(self) -> bool:
+        """Let asyncio close the transport; ``connection_lost`` does the rest."""
+        return False
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """End or fail whatever is in progress."""
+        super().connection_lost(exc)
+        self._should_close = True
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+        streams, parser = self._streams, self._parser
+        if parser is not None and streams is not None and self.upgraded_tail is None:
+            payload = streams.payload
+            try:
+                parser.feed_eof()
+            except HttpParserError as error:
+                if payload is None:
+                    self._fail_head(error)
+                else:
+                    streams.parser_failed(error)
+            streams.connection_lost(exc)
+            if payload is not None:
+                _client_payload_error(payload)
+        if self._upgraded_reader is not None:
+            self._upgraded_reader.eof(exc)
+        waiter = self._head_waiter
+        if waiter is not None and not waiter.done():
+            if isinstance(exc, OSError) and not isinstance(exc, ConnectionResetError):
+                error: BaseException = ClientOSError(*exc.args)
+            elif isinstance(exc, ConnectionResetError):
+                error = ClientConnectionResetError(*exc.args)
+            else:
+                error = ServerDisconnectedError()
+            error.__cause__ = exc
+            waiter.set_exception(error)
+            _retrieve(waiter)
+        self._wake_continue()
+        if not self._closed.done():
+            self._closed.set_result(None)
+
+    # -- the streams' sink --------------------------------------------------
+
+    def message_received(self, head: ResponseHead, payload: StreamReader) -> None:
+        """A response head is complete."""
+        if not head.keep_alive:
+            self._should_close = True
+        self._wake_continue()
+        waiter = self._head_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result((head, payload))
+
+    def message_complete(
+        self, head: ResponseHead, trailers: CIMultiDictProxy[str] | None
+    ) -> None:
+        """The response body ended."""
+        self._message_done = True
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+
+    def informational_received(self, head: ResponseHead) -> None:
+        """A 1xx head: wake a request waiting for ``100 Continue``."""
+        if head.status == 100:
+            self._wake_continue()
+
+    # -- the parser's handler, forwarded to this request's streams -----------
+
+    def on_message_begin(self) -> None:
+        """Forwarded to the streams."""
+
+    def on_headers_complete(self, head: ResponseHead) -> None:
+        """Forwarded to the streams."""
+        assert self._streams is not None
+        self._streams.on_headers_complete(head)
+
+    def on_body(self, data: bytes) -> None:
+        """Forwarded to the streams."""
+        assert self._streams is not None
+        self._streams.on_body(data)
+
+    def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
+        """Forwarded to the streams."""
+        assert self._streams is not None
+        self._streams.on_message_complete(trailers)
+
+    def on_informational(self, head: ResponseHead) -> None:
+        """Forwarded to the streams."""
+        assert self._streams is not None
+        self._streams.on_informational(head)
+
+    # -- upgrade hand-off ---------------------------------------------------
+
+    def take_over(self, sink: _TailSink) -> None:
+        """Send every byte from now on (and the tail kept so far) to ``sink``."""
+        tail, self.upgraded_tail = self.upgraded_tail or b"", b""
+        self._upgraded_reader = sink
+        if tail:
+            sink(tail)
+        if self.transport is None:
+            sink.eof(self._lost_exception)
+
+    # -- failures -----------------------------------------------------------
+
+    def _parser_failed(self, exc: HttpParserError) -> None:
+        assert self._streams is not None
+        payload = self._streams.payload
+        self._streams.parser_failed(exc)
+        if payload is None:
+            self._fail_head(exc)
+        else:
+            _client_payload_error(payload)
+        self._should_close = True
+        if self.transport is not None:
+            self.transport.close()
+
+    def _fail_head(self, exc: HttpParserError) -> None:
+        self._exception = HeadError(exc)
+        waiter = self._head_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(self._exception)
+            _retrieve(waiter)
+
+    def _on_read_timeout(self, error: SocketTimeoutError) -> None:
+        waiter = self._head_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(error)
+            _retrieve(waiter)
+        elif self._streams is not None and self._streams.payload is not None:
+            self._streams.payload.set_exception(error)
+        self.close()
+
+    def _wake_continue(self) -> None:
+        waiter, self._continue_waiter = self._continue_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
+class _TailSink:
+    """Receives a connection's bytes after an upgrade (a WebSocket reader)."""
+
+    def __call__(self, data: bytes) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def eof(self, exc: BaseException | None) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _client_payload_error(payload: StreamReader) -> None:
+    """Re-raise the shared layer's body error as aiohttp's ClientPayloadError."""
+    error = payload.exception()
+    if isinstance(error, PayloadError) and not isinstance(error, ClientPayloadError):
+        payload.set_exception(
+            ClientPayloadError(f"Response payload is not completed: {error!r}"), error
+        )
+
+
+def _retrieve(future: asyncio.Future[object] | asyncio.Future[tuple[object, ...]]) -> None:
+    # A failure nobody awaits must not be logged as "never retrieved".
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
