@@ -27,7 +27,7 @@ import json
 import socket
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, BinaryIO, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, TypeVar
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
@@ -71,6 +71,7 @@ _FORM_TYPES: Final = frozenset(
 )
 
 _Sentinel: Final[Any] = object()
+_RequestT = TypeVar("_RequestT", bound="BaseRequest")
 
 
 def _target_url(target: str) -> tuple[URL, str | None]:
@@ -163,7 +164,7 @@ class BaseRequest(
             self._peername = self._sslcontext = None
 
     def clone(
-        self,
+        self: _RequestT,
         *,
         method: str = _Sentinel,
         rel_url: URL | str = _Sentinel,
@@ -172,7 +173,7 @@ class BaseRequest(
         host: str = _Sentinel,
         remote: str = _Sentinel,
         client_max_size: int = _Sentinel,
-    ) -> BaseRequest:
+    ) -> _RequestT:
         """A copy with some attributes changed; body and state are shared.
 
         Raises:
@@ -212,7 +213,7 @@ class BaseRequest(
             }
             fields.update(changes)
             message = type(message)(**fields)
-        return self._make_clone(
+        clone = self._make_clone(
             message,
             client_max_size=self._client_max_size
             if client_max_size is _Sentinel
@@ -221,6 +222,8 @@ class BaseRequest(
             host=self._host if host is _Sentinel else host,
             remote=self._remote if remote is _Sentinel else remote,
         )
+        assert isinstance(clone, type(self))
+        return clone
 
     def _make_clone(self, message: RequestHead, **kwargs: Any) -> BaseRequest:
         return type(self)(
