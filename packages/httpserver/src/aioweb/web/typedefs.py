@@ -17,8 +17,10 @@ in without the router importing it. Resolving needs only
 * ``clone(rel_url=...)``, used by ``normalize_path_middleware`` to try
   another path.
 
-``Request`` below is the one name to change when a concrete request type
-exists: every handler and middleware alias refers to it.
+``Request`` below is the concrete :class:`~aioweb.web.Request` (and
+``Response`` the :class:`~aioweb.web.StreamResponse`), for type checking
+only: every handler and middleware alias refers to them, while routing's
+own code needs only the protocols above.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 from yarl import URL
 
 if TYPE_CHECKING:
+    from .request import Request as ConcreteRequest
     from .routing.match_info import UrlMappingMatchInfo
+    from .stream_response import StreamResponse
 
 
 class ContinueWriter(Protocol):
@@ -82,10 +86,10 @@ class RoutableRequest(ResolvableRequest, Protocol):
 
 #: The request type handlers receive. The one line to change when the
 #: concrete request class of the HTTP layer exists.
-Request: TypeAlias = RoutableRequest
+Request: TypeAlias = "ConcreteRequest"
 
 #: What a handler returns; the response class of the HTTP layer narrows it.
-Response: TypeAlias = object
+Response: TypeAlias = "StreamResponse"
 
 #: A request handler: ``async def handler(request) -> response``.
 Handler: TypeAlias = Callable[[Request], Awaitable[Response]]
@@ -95,7 +99,7 @@ Middleware: TypeAlias = Callable[[Request, Handler], Awaitable[Response]]
 
 #: Called when a request carries ``Expect``; returns a response to send
 #: instead of running the handler, or ``None`` to go on.
-ExpectHandler: TypeAlias = Callable[[Request], Awaitable[Response | None]]
+ExpectHandler: TypeAlias = Callable[[Request], Awaitable["Response | None"]]
 
 __all__ = (
     "ContinueWriter",
