@@ -84,11 +84,10 @@ class RoutableRequest(ResolvableRequest, Protocol):
         """A copy of the request with another target."""
 
 
-#: The request type handlers receive. The one line to change when the
-#: concrete request class of the HTTP layer exists.
+#: The request type handlers receive: the HTTP layer's Request.
 Request: TypeAlias = "ConcreteRequest"
 
-#: What a handler returns; the response class of the HTTP layer narrows it.
+#: What a handler returns: the HTTP layer's StreamResponse (or a subclass).
 Response: TypeAlias = "StreamResponse"
 
 #: A request handler: ``async def handler(request) -> response``.
