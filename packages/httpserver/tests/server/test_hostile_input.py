@@ -323,3 +323,35 @@ async def test_gzip_bomb_body_is_refused(
     response = await conn.read_response()
     assert response.status == 413
     assert seen == []
+
+
+async def test_slow_body_after_100_continue_times_out(
+    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
+) -> None:
+    served = await serve_app(app, body_read_timeout=0.3)
+    conn = await raw(served.port)
+    await conn.send(
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+        b"Expect: 100-continue\r\n\r\n"
+    )
+    assert (await conn.read_response()).status == 100
+    await conn.send(b"abc")  # then nothing more
+    response = await asyncio.wait_for(conn.read_response(), 3)
+    assert response.status == 408
+    assert await conn.at_eof(timeout=3)
+    assert seen == []
+
+
+async def test_steady_body_longer_than_the_timeout_is_fine(
+    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
+) -> None:
+    # The timeout bounds the gaps, not the whole body.
+    served = await serve_app(app, body_read_timeout=0.3)
+    conn = await raw(served.port)
+    await conn.send(b"POST /steady HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n")
+    for _ in range(8):
+        await asyncio.sleep(0.1)
+        await conn.send(b"x")
+    response = await conn.read_response()
+    assert response.status == 200
+    assert seen == [("POST", "/steady", b"x" * 8)]

@@ -173,6 +173,7 @@ class RequestHandler(BaseProtocol):
         self._keepalive_handle: asyncio.TimerHandle | None = None
         self._header_handle: asyncio.TimerHandle | None = None
         self._body_handle: asyncio.TimerHandle | None = None
+        self._body_activity = 0.0  # when the last piece of a body came
         self._parser_done = False  # failed, timed out or handed the connection over
         self._handed_over = False
         self._tail = bytearray()
@@ -240,14 +241,18 @@ class RequestHandler(BaseProtocol):
             return
         if self._parser_done:
             return  # after an error: nothing more is read as HTTP
-        if self._body_handle is not None:
-            self._restart_body_timer()
         try:
             tail = self._parser.feed_data(data)
         except HttpParserError as exc:
             error = self._streams.parser_failed(exc)
             self._fail_parsing(error if error is exc else None)
             return
+        payload = self._streams.payload
+        # Body bytes arrived (the first ones, after 100 Continue, too).
+        if payload is not None and (
+            self._body_handle is not None or payload.total_bytes
+        ):
+            self._restart_body_timer()
         if tail is not None:
             self._handed_over = self._parser_done = True
             self._tail += tail
@@ -303,6 +308,8 @@ class RequestHandler(BaseProtocol):
         """Resume unless the pipelining queue is full."""
         if len(self._messages) < self._max_pipelined:
             super().resume_reading()
+            if self._streams.payload is not None and not self._parser_done:
+                self._restart_body_timer()  # the client's turn again
 
     # -- timers -------------------------------------------------------------------
 
@@ -335,20 +342,26 @@ class RequestHandler(BaseProtocol):
         self._fail_parsing(RequestTimeout("request head timed out", status=408))
 
     def _restart_body_timer(self) -> None:
-        if self._body_handle is not None:
-            self._body_handle.cancel()
-            self._body_handle = None
-        if self._body_read_timeout is not None and not self._reading_paused:
-            self._body_handle = self._loop.call_later(
-                self._body_read_timeout, self._body_timed_out
+        # One timer per body, pushed back lazily: each piece only records
+        # when it came, and the timer re-arms itself if one came meanwhile.
+        if self._body_read_timeout is None or self._reading_paused:
+            return
+        self._body_activity = self._loop.time()
+        if self._body_handle is None:
+            self._body_handle = self._loop.call_at(
+                self._body_activity + self._body_read_timeout, self._body_timed_out
             )
 
     def _body_timed_out(self) -> None:
         self._body_handle = None
         payload = self._streams.payload
-        if payload is None:
+        if payload is None or self._body_read_timeout is None:
             return
         if self._reading_paused:  # the consumer is slow, not the client
+            return
+        deadline = self._body_activity + self._body_read_timeout
+        if deadline > self._loop.time():
+            self._body_handle = self._loop.call_at(deadline, self._body_timed_out)
             return
         self._fail_parsing(None)
         payload.set_exception(RequestTimeout("request body timed out", status=408))
