@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import pickle
 import sys
@@ -209,15 +210,20 @@ async def test_read_timer_fires_after_silence() -> None:
 async def test_read_timer_is_pushed_back_by_reads() -> None:
     loop = asyncio.get_running_loop()
     fired: list[exc.SocketTimeoutError] = []
-    timer = ReadTimer(loop, SHORT * 2, fired.append)
+    timer = ReadTimer(loop, 30, fired.append, ceil_threshold=60)
     timer.reschedule()
-    for _ in range(4):  # 4 x 0.05 s of reads: twice the timeout, never silent
-        await asyncio.sleep(SHORT)
-        timer.reschedule()
-    assert fired == []
+    first = timer._handle
+    assert first is not None
+    await asyncio.sleep(SHORT)
+    timer.reschedule()  # data arrived: the countdown starts again
+    second = timer._handle
+    assert second is not None
+    assert first.cancelled()
+    assert second.when() >= first.when() + SHORT * 0.9
+    assert abs(second.when() - (loop.time() + 30)) < 1
     timer.cancel()
+    assert second.cancelled()
     assert not timer.armed
-    await asyncio.sleep(SHORT * 3)
     assert fired == []
 
 
@@ -235,3 +241,17 @@ async def test_sock_read_timeout_raises_socket_timeout_error() -> None:
     async with sock_read_timeout(ClientTimeout()) as context:
         await asyncio.sleep(SHORT)
     assert not context.timed_out
+
+
+async def test_swallowed_timer_cancellation_is_taken_back() -> None:
+    loop = asyncio.get_running_loop()
+    timer = TimerContext(loop)
+    loop.call_later(SHORT, timer.timeout)
+    # Code that swallows the cancellation.
+    with timer, contextlib.suppress(asyncio.CancelledError):
+        await asyncio.sleep(10)
+    task = asyncio.current_task()
+    assert task is not None
+    if sys.version_info >= (3, 11):  # Task.cancelling() is new in 3.11
+        assert task.cancelling() == 0
+    await asyncio.sleep(0)  # and the task is not cancelled again

@@ -155,11 +155,12 @@ class TimerContext:
     ) -> None:
         task = self._tasks.pop()
         before = self._cancelling.pop(task, 0)
-        if (
-            exc_type is asyncio.CancelledError
-            and self._timed_out
-            and _uncancel(task) <= before
-        ):
+        if not self._timed_out:
+            return
+        # Take back the timer's cancellation whatever the block raised, so
+        # that the task's cancellation count stays right for outer scopes.
+        remaining = _uncancel(task)
+        if exc_type is asyncio.CancelledError and remaining <= before:
             raise self._error() from exc_val
 
     def timeout(self) -> None:
