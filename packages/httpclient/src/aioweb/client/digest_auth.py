@@ -339,12 +339,19 @@ def digest_authorization(
 
 
 class DigestRequest(Protocol):
-    """What the middleware needs of a request."""
+    """What the middleware needs of a request (read-only, headers mutable)."""
 
-    method: str
-    url: URL
-    headers: MutableMapping[str, str]
-    body: Any
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> URL: ...
+
+    @property
+    def headers(self) -> MutableMapping[str, str]: ...
+
+    @property
+    def body(self) -> Any: ...
 
 
 class DigestResponse(Protocol):
