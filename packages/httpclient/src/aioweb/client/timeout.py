@@ -47,7 +47,7 @@ __all__ = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ClientTimeout:
     """The timeouts of a request, in seconds; ``None`` or ``0`` disables one.
 
