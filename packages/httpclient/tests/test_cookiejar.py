@@ -426,3 +426,10 @@ def test_dummy_cookie_jar() -> None:
     jar.clear_domain("h.test")
     assert not jar.unsafe
     assert jar.quote_cookie
+
+
+def test_filter_cookies_with_a_string_warns() -> None:
+    jar = jar_with(["a=1"], "http://h.test/")
+    with pytest.warns(DeprecationWarning, match="yarl.URL"):
+        cookies = jar.filter_cookies("http://h.test/")  # type: ignore[arg-type]
+    assert cookies["a"].value == "1"

@@ -29,6 +29,7 @@ import functools
 import ipaddress
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from http.cookies import BaseCookie, Morsel
 from typing import Any, Final, Union
@@ -419,6 +420,13 @@ class CookieJar(AbstractCookieJar):
         filtered: BaseCookie[str] = BaseCookie()
         if not self._cookies:
             return filtered
+        if type(request_url) is not URL:
+            warnings.warn(
+                "filter_cookies expects a yarl.URL, as in aiohttp",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            request_url = URL(str(request_url))
         host = (request_url.raw_host or "").lower().rstrip(".")
         secure = request_url.scheme in _SECURE_SCHEMES
         if not secure and self._treat_as_secure_origin and request_url.absolute:
