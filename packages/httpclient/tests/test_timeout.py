@@ -13,7 +13,9 @@ import pytest
 from aioweb.client import exceptions as exc
 from aioweb.client.timeout import (
     DEFAULT_TIMEOUT,
+    DEFAULT_WS_CLIENT_TIMEOUT,
     ClientTimeout,
+    ClientWSTimeout,
     ReadTimer,
     TimeoutHandle,
     TimerContext,
@@ -255,3 +257,11 @@ async def test_swallowed_timer_cancellation_is_taken_back() -> None:
     if sys.version_info >= (3, 11):  # Task.cancelling() is new in 3.11
         assert task.cancelling() == 0
     await asyncio.sleep(0)  # and the task is not cancelled again
+
+
+def test_client_ws_timeout() -> None:
+    assert ClientWSTimeout() == ClientWSTimeout(ws_receive=None, ws_close=None)
+    assert ClientWSTimeout(ws_close=10.0) == DEFAULT_WS_CLIENT_TIMEOUT
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT_WS_CLIENT_TIMEOUT.ws_close = 1  # type: ignore[misc]
+    assert dataclasses.replace(DEFAULT_WS_CLIENT_TIMEOUT, ws_receive=5).ws_receive == 5

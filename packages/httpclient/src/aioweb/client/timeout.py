@@ -36,6 +36,8 @@ from .exceptions import ConnectionTimeoutError, SocketTimeoutError
 __all__ = (
     "ClientTimeout",
     "DEFAULT_TIMEOUT",
+    "ClientWSTimeout",
+    "DEFAULT_WS_CLIENT_TIMEOUT",
     "TimerContext",
     "TimeoutHandle",
     "ReadTimer",
@@ -77,6 +79,24 @@ class ClientTimeout:
 #: Five minutes for the whole request and thirty seconds per connection
 #: attempt, as in aiohttp.
 DEFAULT_TIMEOUT: Final = ClientTimeout(total=5 * 60, sock_connect=30)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientWSTimeout:
+    """The timeouts of a client WebSocket, in seconds; ``None`` disables one.
+
+    Args:
+        ws_receive: the longest wait in ``receive()`` for a message.
+        ws_close: the longest wait for the server's closing frame after
+            ours was sent.
+    """
+
+    ws_receive: float | None = None
+    ws_close: float | None = None
+
+
+#: No receive timeout and ten seconds to close, as in aiohttp.
+DEFAULT_WS_CLIENT_TIMEOUT: Final = ClientWSTimeout(ws_receive=None, ws_close=10.0)
 
 
 def ceil_deadline(now: float, delay: float, ceil_threshold: float = 5) -> float:
