@@ -9,6 +9,20 @@ import aioweb.client
 
 EXPECTED = {
     "__version__",
+    # sessions, requests and responses
+    "ClientSession",
+    "request",
+    "ClientRequest",
+    "ClientResponse",
+    "ContentDisposition",
+    # connectors
+    "BaseConnector",
+    "TCPConnector",
+    "UnixConnector",
+    "Connection",
+    # middlewares
+    "ClientHandlerType",
+    "ClientMiddlewareType",
     # errors
     "ClientError",
     "ClientConnectionError",

@@ -5,9 +5,16 @@
 
 from __future__ import annotations
 
+# Before the imports: the request module reads it for User-Agent.
+__version__ = "0.1.0"
+
 from aioweb.protocol import BasicAuth
 
+from .client_request import ClientRequest
+from .client_response import ClientResponse, ContentDisposition
+from .connection import Connection
 from .connection_key import ConnectionKey
+from .connector import BaseConnector
 from .cookiejar import AbstractCookieJar, CookieJar, DummyCookieJar
 from .digest_auth import DigestAuthMiddleware
 from .exceptions import (
@@ -44,6 +51,7 @@ from .exceptions import (
     WSServerHandshakeError,
 )
 from .fingerprint import Fingerprint
+from .middlewares import ClientHandlerType, ClientMiddlewareType
 from .request_info import RequestInfo
 from .resolver import (
     AbstractResolver,
@@ -52,6 +60,8 @@ from .resolver import (
     ResolveResult,
     ThreadedResolver,
 )
+from .session import ClientSession, request
+from .tcp_connector import TCPConnector, UnixConnector
 from .timeout import ClientTimeout
 from .tracing import (
     TraceConfig,
@@ -73,10 +83,22 @@ from .tracing import (
     TraceResponseChunkReceivedParams,
 )
 
-__version__ = "0.1.0"
-
 __all__ = (
     "__version__",
+    # sessions, requests and responses
+    "ClientSession",
+    "request",
+    "ClientRequest",
+    "ClientResponse",
+    "ContentDisposition",
+    # connectors
+    "BaseConnector",
+    "TCPConnector",
+    "UnixConnector",
+    "Connection",
+    # middlewares
+    "ClientHandlerType",
+    "ClientMiddlewareType",
     # errors
     "ClientError",
     "ClientConnectionError",

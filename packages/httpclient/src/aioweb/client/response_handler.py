@@ -81,6 +81,9 @@ class ResponseHandler(BaseProtocol):
         self._closed: asyncio.Future[None] = loop.create_future()
         self.upgraded_tail: bytes | None = None
         self._upgraded_reader: _TailSink | None = None
+        #: How many requests were sent on this connection (more than one:
+        #: it was reused from the pool).
+        self.requests_sent = 0
 
     # -- state --------------------------------------------------------------
 
@@ -159,6 +162,7 @@ class ResponseHandler(BaseProtocol):
                 lenient=True,
             )
         self._parser.expect_response(method)
+        self.requests_sent += 1
         self._message_done = False
         self._head_waiter = self._loop.create_future()
         if self._read_timer is not None:
@@ -378,6 +382,8 @@ def _client_payload_error(payload: StreamReader) -> None:
         )
 
 
-def _retrieve(future: asyncio.Future[object] | asyncio.Future[tuple[object, ...]]) -> None:
+def _retrieve(
+    future: asyncio.Future[object] | asyncio.Future[tuple[object, ...]],
+) -> None:
     # A failure nobody awaits must not be logged as "never retrieved".
     future.add_done_callback(lambda f: f.cancelled() or f.exception())

@@ -1,0 +1,494 @@
+"""The request as it is sent: :class:`ClientRequest`.
+
+How this works: the constructor settles everything that can fail before a
+byte is sent: the method, URL and header fields are checked for CR, LF and
+other forbidden characters (the header-injection guard), the body is wrapped
+in a :class:`~aioweb.protocol.Payload`, and the automatic headers (Host,
+User-Agent, Accept, Accept-Encoding, Content-Type, Content-Length or
+Transfer-Encoding, Authorization) are added unless the caller gave them or
+listed them in ``skip_auto_headers``.
+
+:meth:`ClientRequest.send` writes the head, and a body held in memory in the
+same ``write`` (one packet for most requests); a streamed body is written by
+a task, so that the response can be read while the body is still going out
+(a server may answer early, with an error). With ``expect100`` the body
+waits for ``100 Continue`` (RFC 9110 §10.1.1).
+
+A request can be sent more than once (a redirect, a retry, a middleware):
+bytes, text, file and form bodies are rewound each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from aioweb.protocol import (
+    ACCEPT_ENCODING,
+    BasicAuth,
+    BytesPayload,
+    FormData,
+    HeaderInjectionError,
+    HttpVersion,
+    HttpVersion11,
+    Payload,
+    StreamWriter,
+    format_cookie_header,
+    get_payload,
+    hdrs,
+    validate_field,
+)
+
+from .connection_key import ConnectionKey
+from .exceptions import ClientConnectionError, ClientOSError, InvalidUrlClientError
+from .fingerprint import Fingerprint
+from .request_info import RequestInfo
+
+if TYPE_CHECKING:
+    import ssl
+
+    from .client_response import ClientResponse
+    from .connection import Connection
+    from .tracing import Trace
+
+__all__ = ("ClientRequest", "DEFAULT_USER_AGENT")
+
+from . import __version__ as _version
+
+DEFAULT_USER_AGENT: Final = (
+    f"Python/{sys.version_info[0]}.{sys.version_info[1]} aioweb/{_version}"
+)
+# RFC 9110 §5.6.2: a method is a token.
+_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_FORBIDDEN_URL_CHARS: Final = re.compile(r"[\x00-\x20\x7f]")
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+_SECURE: Final = frozenset({"https", "wss"})
+_NO_BODY_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
+
+
+class ClientRequest:
+    """One HTTP request, ready to be sent on a connection.
+
+    Args:
+        method: the method (a token; upper-cased).
+        url: the absolute URL (its query extended by ``params``).
+        params: query parameters to add.
+        headers: header fields.
+        skip_auto_headers: names of automatic headers not to add.
+        data: the body: bytes, str, a file, an async iterable of bytes, a
+            :class:`~aioweb.protocol.FormData`, a dict (sent as a form) or a
+            :class:`~aioweb.protocol.Payload`.
+        cookies: cookies to send (merged into ``Cookie``).
+        auth: credentials for ``Authorization: Basic``.
+        version: the HTTP version.
+        compress: a content coding for the body (``True`` for deflate).
+        chunked: send the body chunked.
+        expect100: send ``Expect: 100-continue`` and wait before the body.
+        loop: the event loop.
+        response_class: the response class to make.
+        proxy: the proxy URL.
+        proxy_auth: the proxy's credentials.
+        proxy_headers: extra headers for the proxy.
+        timer: the ``total`` timer the response reads under.
+        session: the session sending it.
+        ssl: the TLS setting.
+        server_hostname: the name for SNI and the certificate check.
+        traces: the tracing of this request.
+        trust_env: read credentials from ``.netrc``.
+
+    Raises:
+        ValueError: the method is not a token.
+        InvalidUrlClientError: the URL is not absolute or holds a CR or LF.
+        HeaderInjectionError: a header name or value is forbidden.
+    """
+
+    DEFAULT_HEADERS: Final = {
+        hdrs.ACCEPT: "*/*",
+        hdrs.ACCEPT_ENCODING: ACCEPT_ENCODING,
+    }
+
+    body: Any
+    auth: BasicAuth | None
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        *,
+        params: Any = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        skip_auto_headers: Iterable[str] | None = None,
+        data: Any = None,
+        cookies: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        auth: BasicAuth | None = None,
+        version: HttpVersion = HttpVersion11,
+        compress: str | bool | None = None,
+        chunked: bool | None = None,
+        expect100: bool = False,
+        loop: asyncio.AbstractEventLoop | None = None,
+        response_class: type[ClientResponse] | None = None,
+        proxy: URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        proxy_headers: Mapping[str, str] | None = None,
+        timer: Any = None,
+        session: Any = None,
+        ssl: ssl.SSLContext | bool | Fingerprint = True,
+        server_hostname: str | None = None,
+        traces: Sequence[Trace] | None = None,
+        trust_env: bool = False,
+        read_until_eof: bool = True,
+    ) -> None:
+        if not _TOKEN_RE.fullmatch(method):
+            raise ValueError(
+                f"Method cannot contain non-token characters {method!r} "
+                "(found at least one)"
+            )
+        if _FORBIDDEN_URL_CHARS.search(str(url)):
+            raise InvalidUrlClientError(url, "the URL holds a control character")
+        if url.host is None or not url.absolute:
+            raise InvalidUrlClientError(url)
+        self._loop = loop or asyncio.get_running_loop()
+        self.method = method.upper()
+        self.original_url = url
+        self.url = url.with_fragment(None)
+        if params:
+            self.url = self.url.extend_query(params)
+        self.version = version
+        self.compress = compress
+        self.chunked = chunked
+        self.expect100 = expect100
+        self.response_class = response_class
+        self.proxy = proxy
+        self.proxy_auth = proxy_auth
+        self.proxy_headers: CIMultiDict[str] | None = (
+            CIMultiDict(proxy_headers) if proxy_headers else None
+        )
+        self.timer = timer
+        self.session = session
+        if ssl is None:  # aiohttp 2.x spelling
+            raise TypeError("ssl should be True, False, an SSLContext or a Fingerprint")
+        self.ssl = ssl
+        self.server_hostname = server_hostname
+        self.traces: Sequence[Trace] = traces or ()
+        self.trust_env = trust_env
+        self.read_until_eof = read_until_eof
+        self._writer_task: asyncio.Task[None] | None = None
+        self.response: ClientResponse | None = None
+        #: How the response is read (``sock_read``, buffer size, limits...);
+        #: keyword arguments of ``ResponseHandler.start_response``.
+        self.read_settings: dict[str, Any] = {}
+
+        self.headers: CIMultiDict[str] = CIMultiDict()
+        if headers:
+            items = headers.items() if isinstance(headers, Mapping) else headers
+            for name, value in items:
+                self.headers.add(name, value)
+        self.skip_auto_headers: CIMultiDict[None] = CIMultiDict(
+            (name, None) for name in (skip_auto_headers or ())
+        )
+        self._credentials_from_url()
+        self.auth = auth or self._url_auth
+        self._update_host()
+        self._update_auto_headers()
+        if cookies:
+            self.update_cookies(cookies)
+        if self.auth is not None and hdrs.AUTHORIZATION not in self.headers:
+            self.headers[hdrs.AUTHORIZATION] = self.auth.encode()
+        self.body: Payload | None = None
+        self.update_body_from_data(data)
+        for name, value in self.headers.items():
+            validate_field(name, value)
+
+    # -- URL and connection -------------------------------------------------
+
+    def _credentials_from_url(self) -> None:
+        self._url_auth: BasicAuth | None = None
+        if self.url.raw_user or self.url.raw_password:
+            self._url_auth = BasicAuth(self.url.user or "", self.url.password or "")
+            self.url = self.url.with_user(None)
+
+    def _update_host(self) -> None:
+        if hdrs.HOST in self.headers or hdrs.HOST in self.skip_auto_headers:
+            return
+        host = self.url.host_subcomponent or ""
+        if self.url.explicit_port is not None and not self.url.is_default_port():
+            host = f"{host}:{self.url.port}"
+        self.headers[hdrs.HOST] = host
+
+    @property
+    def host(self) -> str:
+        """The host connected to."""
+        return self.url.raw_host or ""
+
+    @property
+    def port(self) -> int | None:
+        """The port connected to."""
+        return self.url.port or _DEFAULT_PORTS.get(self.url.scheme)
+
+    def is_ssl(self) -> bool:
+        """Whether the connection speaks TLS."""
+        return self.url.scheme in _SECURE
+
+    @property
+    def connection_key(self) -> ConnectionKey:
+        """What a pooled connection must match to carry this request."""
+        proxy_headers_hash = None
+        if self.proxy_headers:
+            proxy_headers_hash = hash(tuple(self.proxy_headers.items()))
+        return ConnectionKey(
+            self.host,
+            self.port,
+            self.is_ssl(),
+            self.ssl,
+            self.proxy,
+            self.proxy_auth,
+            proxy_headers_hash,
+            self.server_hostname,
+        )
+
+    @property
+    def request_info(self) -> RequestInfo:
+        """The frozen view of this request that errors and responses keep."""
+        return RequestInfo(
+            self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
+        )
+
+    # -- headers --------------------------------------------------------------
+
+    def _update_auto_headers(self) -> None:
+        for name, value in self.DEFAULT_HEADERS.items():
+            if name not in self.headers and name not in self.skip_auto_headers:
+                self.headers[name] = value
+        if (
+            hdrs.USER_AGENT not in self.headers
+            and hdrs.USER_AGENT not in self.skip_auto_headers
+        ):
+            self.headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
+
+    def update_cookies(
+        self, cookies: Mapping[str, Any] | Iterable[tuple[str, Any]]
+    ) -> None:
+        """Add cookies to the ``Cookie`` field (after those already there)."""
+        items = cookies.items() if isinstance(cookies, Mapping) else cookies
+        pairs: list[Any] = []
+        for name, value in items:
+            pairs.append(value if hasattr(value, "coded_value") else (name, str(value)))
+        if not pairs:
+            return
+        added = format_cookie_header(pairs)
+        existing = self.headers.get(hdrs.COOKIE)
+        self.headers[hdrs.COOKIE] = f"{existing}; {added}" if existing else added
+
+    # -- body -----------------------------------------------------------------
+
+    def update_body_from_data(self, data: Any) -> None:
+        """Wrap ``data`` as the body and set the body's headers.
+
+        Raises:
+            TypeError: no payload type takes ``data``.
+        """
+        if data is None:
+            self.body = None
+            if self.method not in _NO_BODY_METHODS and not self.chunked:
+                # RFC 9110 §8.6: a request that may have content says it has none.
+                self.headers.setdefault(hdrs.CONTENT_LENGTH, "0")
+            return
+        if isinstance(data, (dict, list, tuple)) and not isinstance(data, Payload):
+            data = FormData(data)
+        if isinstance(data, FormData):
+            data = data()
+        try:
+            body = get_payload(data)
+        except LookupError as exc:
+            raise TypeError(
+                f"data must be bytes, str, a file, an async iterable, FormData "
+                f"or a Payload, not {type(data).__name__}"
+            ) from exc
+        self.body = body
+        if (
+            hdrs.CONTENT_TYPE not in self.headers
+            and hdrs.CONTENT_TYPE not in self.skip_auto_headers
+        ):
+            self.headers[hdrs.CONTENT_TYPE] = body.content_type
+        for name, value in body.headers.items():
+            if name != hdrs.CONTENT_TYPE and name not in self.headers:
+                self.headers[name] = value
+        self._update_transfer_encoding()
+
+    def _update_transfer_encoding(self) -> None:
+        if self.compress:
+            coding = "deflate" if self.compress is True else str(self.compress)
+            if hdrs.CONTENT_ENCODING in self.headers:
+                raise ValueError(
+                    "compress can not be set if Content-Encoding header is set"
+                )
+            self.headers[hdrs.CONTENT_ENCODING] = coding
+            self.chunked = True
+        te = self.headers.get(hdrs.TRANSFER_ENCODING, "").lower()
+        if "chunked" in te:
+            if self.chunked is False:
+                raise ValueError(
+                    "chunked can not be set if Transfer-Encoding: chunked is set"
+                )
+            self.chunked = True
+        elif self.chunked and hdrs.CONTENT_LENGTH in self.headers:
+            raise ValueError("chunked can not be set if Content-Length header is set")
+        if self.chunked:
+            self.headers.popall(hdrs.CONTENT_LENGTH, None)
+            if "chunked" not in te:
+                self.headers[hdrs.TRANSFER_ENCODING] = "chunked"
+            return
+        size = self.body.size if self.body is not None else 0
+        if size is not None:
+            if hdrs.CONTENT_LENGTH not in self.headers:
+                self.headers[hdrs.CONTENT_LENGTH] = str(size)
+        elif hdrs.CONTENT_LENGTH not in self.headers:
+            self.chunked = True
+            self.headers[hdrs.TRANSFER_ENCODING] = "chunked"
+
+    # -- sending --------------------------------------------------------------
+
+    def _target(self) -> str:
+        if self.method == "CONNECT":
+            return f"{self.url.host_subcomponent}:{self.port}"
+        if self.proxy is not None and not self.is_ssl():
+            return str(self.url)
+        path = self.url.raw_path_qs
+        if self.url.raw_path == "" or not path.startswith("/"):
+            path = "/" + path if path else "/"
+        return path
+
+    async def send(self, conn: Connection) -> ClientResponse:
+        """Write the request on ``conn`` and return its (unstarted) response.
+
+        Raises:
+            HeaderInjectionError: a header is forbidden (nothing is sent).
+            ClientOSError: the connection failed while writing.
+        """
+        from .client_response import ClientResponse
+
+        protocol = conn.protocol
+        if protocol is None or protocol.transport is None:
+            raise ClientConnectionError("Connection closed")
+        target = self._target()
+        if _FORBIDDEN_URL_CHARS.search(target):
+            raise HeaderInjectionError(f"forbidden character in the target {target!r}")
+        writer = StreamWriter(
+            protocol,
+            self._loop,
+            on_chunk_sent=self._on_chunk_sent if self.traces else None,
+            on_headers_sent=self._on_headers_sent if self.traces else None,
+        )
+        if self.compress:
+            writer.enable_compression(
+                "deflate" if self.compress is True else str(self.compress)
+            )
+        if self.chunked:
+            writer.enable_chunking()
+        headers = self.headers
+        if self.proxy is not None and not self.is_ssl() and self.proxy_auth:
+            headers = CIMultiDict(headers)
+            headers.setdefault(hdrs.PROXY_AUTHORIZATION, self.proxy_auth.encode())
+        if self.expect100 and self.body is not None:
+            headers = CIMultiDict(headers)
+            headers[hdrs.EXPECT] = "100-continue"
+        elif headers.get(hdrs.EXPECT, "").lower() == "100-continue":
+            self.expect100 = True
+        protocol.start_response(self.method, **self.read_settings)
+        status_line = f"{self.method} {target} HTTP/{self.version[0]}.{self.version[1]}"
+        await writer.write_headers(status_line, headers)
+        continue_waiter = protocol.wait_continue() if self.expect100 else None
+        body = self.body
+        if continue_waiter is None and (body is None or isinstance(body, BytesPayload)):
+            # Head and a body held in memory leave in one write.
+            try:
+                if body is not None:
+                    await body.write(writer)
+                await writer.write_eof()
+            except OSError as exc:
+                raise _write_error(exc) from exc
+            protocol.start_reading()
+        else:
+            writer.send_headers()
+            protocol.start_reading()
+            self._writer_task = self._loop.create_task(
+                self._write_body(writer, conn, continue_waiter)
+            )
+        response_class = self.response_class or ClientResponse
+        self.response = response_class(
+            self.method,
+            self.original_url,
+            writer=self._writer_task,
+            continue100=continue_waiter,
+            timer=self.timer,
+            request_info=self.request_info,
+            traces=self.traces,
+            loop=self._loop,
+            session=self.session,
+        )
+        return self.response
+
+    async def _write_body(
+        self,
+        writer: StreamWriter,
+        conn: Connection,
+        continue_waiter: asyncio.Future[None] | None,
+    ) -> None:
+        protocol = conn.protocol
+        try:
+            if continue_waiter is not None:
+                await continue_waiter
+            if self.body is not None:
+                await self.body.write(writer)
+            await writer.write_eof()
+        except OSError as exc:
+            if protocol is not None:
+                protocol.force_close()
+                protocol.close()
+            if not isinstance(exc, ConnectionResetError):
+                raise _write_error(exc) from exc
+        except asyncio.CancelledError:
+            if protocol is not None:
+                protocol.close()
+            raise
+        except BaseException:
+            if protocol is not None:
+                protocol.close()
+            raise
+
+    async def _on_chunk_sent(self, chunk: bytes) -> None:
+        for trace in self.traces:
+            await trace.send_request_chunk_sent(self.method, self.url, chunk)
+
+    async def _on_headers_sent(self, headers: Mapping[str, str]) -> None:
+        sent = CIMultiDict(headers)
+        for trace in self.traces:
+            await trace.send_request_headers(self.method, self.url, sent)
+
+    async def close(self) -> None:
+        """Wait for the body task, if any (after the response was read)."""
+        task, self._writer_task = self._writer_task, None
+        if task is not None and not task.done():
+            # A failure was reported through the response already.
+            with contextlib.suppress(Exception):
+                await task
+
+    def terminate(self) -> None:
+        """Stop writing the body now."""
+        task, self._writer_task = self._writer_task, None
+        if task is not None and not task.done():
+            task.cancel()
+
+    def __repr__(self) -> str:
+        return f"<ClientRequest({self.method} {self.url})>"
+
+
+def _write_error(exc: OSError) -> ClientOSError:
+    return ClientOSError(exc.errno, f"Can not write request body for {exc}")
