@@ -156,12 +156,8 @@ class BaseRequest(
         self._scheme = scheme
         self._host = host
         self._remote = remote
-        transport = protocol.transport
-        if transport is not None:
-            self._peername = transport.get_extra_info("peername")
-            self._sslcontext = transport.get_extra_info("sslcontext")
-        else:
-            self._peername = self._sslcontext = None
+        self._peername = protocol.peername
+        self._sslcontext = protocol.sslcontext
 
     def clone(
         self: _RequestT,
@@ -587,4 +583,6 @@ class Request(BaseRequest):
         if match_info is None:
             return
         for app in match_info.apps:
-            await app.on_response_prepare.send(self, response)
+            signal = app.on_response_prepare
+            if signal:  # most applications have no receivers
+                await signal.send(self, response)

@@ -173,6 +173,8 @@ class RequestHandler(BaseProtocol):
         self._keepalive_handle: asyncio.TimerHandle | None = None
         self._header_handle: asyncio.TimerHandle | None = None
         self._body_handle: asyncio.TimerHandle | None = None
+        self._idle_since: float | None = None  # when the connection went idle
+        self._head_since: float | None = None  # when the head in progress began
         self._body_activity = 0.0  # when the last piece of a body came
         self._parser_done = False  # failed, timed out or handed the connection over
         self._handed_over = False
@@ -182,12 +184,18 @@ class RequestHandler(BaseProtocol):
         self._force_close = False  # take no further request
         self._shutdown_callbacks: list[Callable[[], Awaitable[None]]] = []
         self._lost: asyncio.Future[None] = loop.create_future()
+        #: The peer's address and the TLS context, from connection_made.
+        self.peername: Any = None
+        self.sslcontext: Any = None
 
     # -- asyncio.Protocol ------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Start serving: the connection's task and the keep-alive timer."""
         super().connection_made(transport)
+        # Read once: every request of the connection reports them.
+        self.peername = transport.get_extra_info("peername")
+        self.sslcontext = transport.get_extra_info("sslcontext")
         if self._tcp_keepalive:
             sock = transport.get_extra_info("socket")
             if sock is not None:
@@ -269,20 +277,21 @@ class RequestHandler(BaseProtocol):
     # -- the parser's sink (aioweb.protocol.MessageSink) ------------------------
 
     def _message_begun(self) -> None:
-        self._stop_keepalive()
-        if self._header_read_timeout is not None and self._header_handle is None:
-            self._header_handle = self._loop.call_later(
-                self._header_read_timeout, self._header_timed_out
-            )
+        self._idle_since = None
+        if self._header_read_timeout is not None:
+            self._head_since = now = self._loop.time()
+            if self._header_handle is None:
+                self._header_handle = self._loop.call_at(
+                    now + self._header_read_timeout, self._header_timed_out
+                )
 
     def message_received(self, head: RequestHead, payload: StreamReader) -> None:
         """A head is complete: queue the request."""
-        if self._header_handle is not None:
-            self._header_handle.cancel()
-            self._header_handle = None
+        self._head_since = None
         self._messages.append((head, payload))
         if (
-            not payload.is_eof()
+            (head.chunked or head.content_length)
+            and not payload.is_eof()
             and "100-continue" not in head.headers.get("Expect", "").lower()
         ):
             # With Expect: 100-continue the client waits for us first.
@@ -313,31 +322,46 @@ class RequestHandler(BaseProtocol):
 
     # -- timers -------------------------------------------------------------------
 
+    # The keep-alive and header timers are armed once and re-armed lazily:
+    # the states in between only record when they began, so a busy
+    # connection does not create and cancel timers for every request.
+
     def _start_keepalive(self) -> None:
-        self._stop_keepalive()
-        if self._keepalive_timeout and not self._force_close:
-            self._keepalive_handle = self._loop.call_later(
-                self._keepalive_timeout, self._keepalive_expired
+        if not self._keepalive_timeout or self._force_close:
+            return
+        self._idle_since = now = self._loop.time()
+        if self._keepalive_handle is None:
+            self._keepalive_handle = self._loop.call_at(
+                now + self._keepalive_timeout, self._keepalive_expired
             )
 
     def _stop_keepalive(self) -> None:
-        if self._keepalive_handle is not None:
-            self._keepalive_handle.cancel()
-            self._keepalive_handle = None
+        self._idle_since = None
 
     def _keepalive_expired(self) -> None:
         self._keepalive_handle = None
-        if (
-            self._current_request is None
-            and not self._messages
-            and self._header_handle is None
-        ):
-            self._force_close = True
-            if self.transport is not None:
-                self.transport.close()
+        since = self._idle_since
+        if since is None or self._current_request is not None or self._messages:
+            return  # busy: re-armed when idle again
+        deadline = since + self._keepalive_timeout
+        if deadline > self._loop.time():
+            self._keepalive_handle = self._loop.call_at(
+                deadline, self._keepalive_expired
+            )
+            return
+        self._force_close = True
+        if self.transport is not None:
+            self.transport.close()
 
     def _header_timed_out(self) -> None:
         self._header_handle = None
+        since = self._head_since
+        if since is None or self._header_read_timeout is None:
+            return  # no head in progress
+        deadline = since + self._header_read_timeout
+        if deadline > self._loop.time():
+            self._header_handle = self._loop.call_at(deadline, self._header_timed_out)
+            return
         self.logger.debug("Request head not received in time; closing")
         self._fail_parsing(RequestTimeout("request head timed out", status=408))
 
@@ -426,7 +450,10 @@ class RequestHandler(BaseProtocol):
         request = self._manager.request_factory(
             head, payload, self, writer, self._task_handler
         )
-        start = self._loop.time()
+        access_logger = self.access_logger
+        if access_logger is not None and not access_logger.enabled:
+            access_logger = None
+        start = self._loop.time() if access_logger is not None else 0.0
         self._current_request = request
         try:
             response = await self._respond(request, payload)
@@ -435,8 +462,8 @@ class RequestHandler(BaseProtocol):
             request._finish()
         if response is None:
             return False
-        if self.access_logger is not None and self.access_logger.enabled:
-            self.access_logger.log(request, response, self._loop.time() - start)
+        if access_logger is not None:
+            access_logger.log(request, response, self._loop.time() - start)
         if writer.length:  # the body fell short of its Content-Length
             return False
         # After a parsing failure, the error queued behind this request is

@@ -86,11 +86,11 @@ class _DateCache:
 _DATE: Final = _DateCache()
 
 
+_REASONS: Final = {int(status): status.phrase for status in HTTPStatus}
+
+
 def _reason_for(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+    return _REASONS.get(status, "")
 
 
 def _accepts(accept_encoding: str, coding: str) -> bool:
@@ -172,7 +172,7 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
             ValueError: the status is not a three-digit code, or the reason
                 holds CR or LF.
         """
-        if self.prepared:
+        if self._eof_sent or self._payload_writer is not None:
             raise RuntimeError(
                 "Cannot change the response status code after the headers have "
                 "been sent"
@@ -418,7 +418,7 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
             return None
         if self._payload_writer is not None:
             return self._payload_writer
-        self._must_be_empty_body = request.method == "HEAD" or (
+        self._must_be_empty_body = request._method == "HEAD" or (
             self._status < 200 or self._status in _NO_BODY_STATUSES
         )
         await request._prepare_hook(self)
@@ -428,7 +428,7 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
         self._req = request
         writer = self._payload_writer = request._payload_writer
         await self._prepare_headers()
-        version = request.version
+        version = request._message.version
         status_line = f"HTTP/{version[0]}.{version[1]} {self._status} {self._reason}"
         await writer.write_headers(status_line, self._headers)
         return writer
@@ -442,7 +442,7 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
             self._keep_alive = request.keep_alive
         elif self._keep_alive and not request.keep_alive:
             self._keep_alive = False
-        version = request.version
+        version = request._message.version
         for cookie in self._cookies.values():
             headers.add("Set-Cookie", cookie.OutputString())
         if self._compression:
