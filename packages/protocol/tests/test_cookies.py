@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from http.cookies import CookieError, Morsel, SimpleCookie
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aioweb.protocol.cookies import (
@@ -20,6 +20,9 @@ from aioweb.protocol.cookies import (
     quote_cookie_value,
     unquote_cookie_value,
 )
+
+# A loaded machine must not turn a slow example into a failure.
+relaxed = settings(deadline=None)
 
 ATTRIBUTES = ("expires", "max-age", "domain", "path", "secure", "httponly")
 ATTRIBUTES += ("samesite", "partitioned")
@@ -449,6 +452,7 @@ names = st.text(
 ).filter(lambda name: not name.lower().startswith(("__secure-", "__host-")))
 
 
+@relaxed
 @given(
     name=names,
     value=st.text(max_size=50),
@@ -487,6 +491,7 @@ def test_make_then_parse_round_trip(
     assert parse_cookie_header(format_cookie_header([parsed])) == [(name, value)]
 
 
+@relaxed
 @given(st.text())
 def test_parse_set_cookie_never_raises(header: str) -> None:
     morsel = parse_set_cookie(header)
@@ -495,6 +500,7 @@ def test_parse_set_cookie_never_raises(header: str) -> None:
         assert "\n" not in morsel.OutputString()
 
 
+@relaxed
 @given(
     st.lists(st.sampled_from([*';= \t"\\,', "a", "Secure", "__Host-", "x"])).map(
         "".join
@@ -505,12 +511,14 @@ def test_parse_set_cookie_never_raises_on_punctuation(header: str) -> None:
     parse_cookie_header(header)
 
 
+@relaxed
 @given(st.text())
 def test_parse_cookie_header_never_raises(header: str) -> None:
     for name, _value in parse_cookie_header(header):
         assert name
 
 
+@relaxed
 @given(
     name=st.text(max_size=10),
     value=st.text(max_size=20),
@@ -537,6 +545,7 @@ def test_make_set_cookie_output_is_one_safe_line(
         assert (parsed.key, parsed.value) == (name, value)
 
 
+@relaxed
 @given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=4))
 def test_format_cookie_header_is_safe(pairs: list[tuple[str, str]]) -> None:
     try:

@@ -6,13 +6,16 @@ import asyncio
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aioweb.protocol.exceptions import WebSocketError
 from aioweb.protocol.ws_reader import WebSocketReader
 from aioweb.protocol.ws_types import WSMessage, WSMsgType
 from aioweb.websocket import ProtocolError, Role, WebSocketProtocol
+
+# A loaded machine must not turn a slow example into a failure.
+relaxed = settings(deadline=None)
 
 
 class Flow:
@@ -209,6 +212,7 @@ def test_activity_callback() -> None:
     assert len(calls) == 1
 
 
+@relaxed
 @given(st.lists(st.binary(max_size=64), max_size=8))
 def test_garbage_never_escapes_feed_data(chunks: list[bytes]) -> None:
     reader, _, _, sent = make_reader(limit=64, max_messages=2)
