@@ -43,8 +43,8 @@ async def test_dropped_while_not_receiving(open_ws: Any) -> None:
 
 
 async def test_answered_pings_keep_the_connection(open_ws: Any) -> None:
-    pair = await open_ws(heartbeat=0.2)
-    await asyncio.sleep(0.9)
+    pair = await open_ws(heartbeat=0.4)
+    await asyncio.sleep(1.8)
     assert not pair.ws.closed
     pings = 0
     while not pair.peer.events.empty():
@@ -59,9 +59,9 @@ async def test_answered_pings_keep_the_connection(open_ws: Any) -> None:
 
 
 async def test_traffic_postpones_the_ping(open_ws: Any) -> None:
-    pair = await open_ws(heartbeat=0.2, auto_pong=False)
+    pair = await open_ws(heartbeat=0.5, auto_pong=False)
     # The peer keeps talking, so no ping is needed and none is sent.
-    for _ in range(6):
+    for _ in range(12):
         pair.peer.send(pair.peer.connection.send_text("tick"))
         assert await pair.ws.receive_str(timeout=5) == "tick"
         await asyncio.sleep(0.05)

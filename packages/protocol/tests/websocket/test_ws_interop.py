@@ -110,8 +110,8 @@ async def test_heartbeat_against_a_live_server(
         await connection.wait_closed()
 
     port = await websockets_server(idle)
-    ws, _ = await connect_ws(port, heartbeat=0.05)
-    await asyncio.sleep(0.4)
+    ws, _ = await connect_ws(port, heartbeat=0.2)
+    await asyncio.sleep(0.9)
     # The server answered every ping: still open.
     assert not ws.closed
     assert ws.exception() is None
