@@ -601,6 +601,11 @@ class DummyCookieJar(AbstractCookieJar):
     ) -> None:
         """Drop the cookies."""
 
+    def update_cookies_from_headers(
+        self, headers: Iterable[str], response_url: URL
+    ) -> None:
+        """Drop the cookies without parsing them."""
+
     def filter_cookies(self, request_url: URL) -> BaseCookie[str]:
         """No cookies."""
         return BaseCookie()
