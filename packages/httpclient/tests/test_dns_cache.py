@@ -278,7 +278,9 @@ async def test_ip_literals_skip_the_resolver(host: str, family: int) -> None:
     await hosts.close()
 
 
-@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f.0.0.1", "017.0.0.1"])
+@pytest.mark.parametrize(
+    "host", ["127.1", "2130706433", "0x7f.0.0.1", "017.0.0.1", "0x7f", "0X7F000001"]
+)
 async def test_legacy_numeric_ipv4_is_refused(host: str) -> None:
     hosts = HostResolver(CountingResolver())
     with pytest.raises(InvalidUrlClientError, match="canonical IPv4"):
@@ -289,6 +291,8 @@ async def test_legacy_numeric_ipv4_is_refused(host: str) -> None:
 def test_ip_literal_names() -> None:
     assert ip_literal("example.com", 80) is None
     assert ip_literal("not:an:address", 80) is None
+    assert ip_literal("cafe.bad", 80) is None  # hex-looking labels, still a name
+    assert ip_literal("", 80) is None
 
 
 def tracer(events: list[str]) -> TraceConfig:

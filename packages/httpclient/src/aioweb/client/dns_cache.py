@@ -21,6 +21,7 @@ cache is off.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import time
@@ -113,6 +114,22 @@ class DNSCache:
         entry.next_index = index + 1
         return addresses[index:] + addresses[:index]
 
+    def fresh_addrs(self, key: _Key) -> list[ResolveResult] | None:
+        """:meth:`next_addrs` if ``key`` is cached and not expired, else ``None``."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires is not None and entry.expires < self._clock():
+            return None
+        self._entries.move_to_end(key)
+        addresses = entry.addresses
+        count = len(addresses)
+        if count < 2:
+            return list(addresses)
+        index = entry.next_index % count
+        entry.next_index = index + 1
+        return addresses[index:] + addresses[:index]
+
     def remove(self, key: _Key) -> None:
         """Forget ``key`` (nothing happens if it is not cached)."""
         self._entries.pop(key, None)
@@ -122,38 +139,56 @@ class DNSCache:
         self._entries.clear()
 
 
+_LEGACY_IPV4: Final = -1
+_NUMERIC_FLAGS: Final = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+# What inet_aton's forms are made of: decimal, octal and hex parts, dots.
+_NUMERIC_CHARS: Final = frozenset("0123456789abcdefABCDEFxX.")
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal_family(host: str) -> int:
+    """``AF_INET``/``AF_INET6`` for an IP literal, ``0`` for a name, or
+    ``_LEGACY_IPV4`` for a numeric form only the C library reads as IPv4.
+
+    Cached: every request asks, and a name costs two failed parses.
+    """
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host.partition("%")[0])
+        except ValueError:
+            return 0
+        return socket.AF_INET6
+    if not host or not set(host) <= _NUMERIC_CHARS:
+        return 0
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        try:
+            socket.inet_aton(host)
+        except OSError:
+            return 0
+        return _LEGACY_IPV4
+    return socket.AF_INET
+
+
 def ip_literal(host: str, port: int) -> ResolveResult | None:
     """The address of an IP-literal host, or ``None`` for a name.
 
     Raises:
         InvalidUrlClientError: ``host`` is a legacy numeric IPv4 form.
     """
-    if ":" in host:
-        address, _, _scope = host.partition("%")
-        try:
-            ipaddress.IPv6Address(address)
-        except ValueError:
-            return None
-        family = socket.AF_INET6
-    else:
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            try:
-                socket.inet_aton(host)
-            except OSError:
-                return None
-            raise InvalidUrlClientError(
-                host, "is not a canonical IPv4 address"
-            ) from None
-        family = socket.AF_INET
+    family = _literal_family(host)
+    if not family:
+        return None
+    if family == _LEGACY_IPV4:
+        raise InvalidUrlClientError(host, "is not a canonical IPv4 address")
     return ResolveResult(
         hostname=host,
         host=host,
         port=port,
         family=family,
         proto=0,
-        flags=socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+        flags=_NUMERIC_FLAGS,
     )
 
 
@@ -231,13 +266,14 @@ class HostResolver:
             return addresses
 
         key = (host, port)
-        if key in self._cache and not self._cache.expired(key):
-            # Take the answer before any await, so that no lookup finishing
-            # meanwhile changes what this request gets.
-            addresses = self._cache.next_addrs(key)
-            for trace in traces or ():
-                await trace.send_dns_cache_hit(host)
-            return addresses
+        # Take the answer before any await, so that no lookup finishing
+        # meanwhile changes what this request gets.
+        cached = self._cache.fresh_addrs(key)
+        if cached is not None:
+            if traces:
+                for trace in traces:
+                    await trace.send_dns_cache_hit(host)
+            return cached
 
         task = self._in_flight.get(key)
         if task is not None:
