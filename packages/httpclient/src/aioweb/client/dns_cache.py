@@ -252,8 +252,9 @@ class HostResolver:
             ClientConnectionError: :meth:`close` was called.
             OSError: the lookup failed.
         """
-        literal = ip_literal(host, port)
-        if literal is not None:
+        if _literal_family(host):  # cached: a name costs one dict lookup
+            literal = ip_literal(host, port)
+            assert literal is not None
             return [literal]
         if self._closed:
             raise ClientConnectionError("Connector is closed")
