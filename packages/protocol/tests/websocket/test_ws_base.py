@@ -20,6 +20,7 @@ from aioweb.websocket import (
     Pong,
     Role,
     Text,
+    WebSocketProtocol,
 )
 
 
@@ -385,3 +386,21 @@ async def test_client_style_receive_while_closing(open_ws: Any) -> None:
     assert (await pair.ws.receive()).type is WSMsgType.CLOSE
     assert await pair.ws.receive() == WSMessage(WSMsgType.CLOSED, None, None)
     assert pair.ws.closed
+
+
+async def test_pongs_wait_while_the_transport_is_congested(
+    transport: Any, protocol: Any
+) -> None:
+    ws = WebSocketBase()
+    reader = ws._attach(transport, protocol, Role.SERVER)
+    peer = WebSocketProtocol(Role.CLIENT)
+    transport.buffer_size = 10**6
+    for i in range(50):
+        reader.feed_data(peer.send_ping(f"{i}".encode()))
+    assert transport.written == []
+    transport.buffer_size = 0
+    reader.feed_data(peer.send_text("drained"))
+    assert await ws.receive_str() == "drained"
+    peer_side = WebSocketProtocol(Role.CLIENT)
+    peer_side.receive_data(transport.data)
+    assert list(peer_side.events()) == [Pong(b"49")]

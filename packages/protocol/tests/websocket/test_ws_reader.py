@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from aioweb.protocol.exceptions import WebSocketError
 from aioweb.protocol.ws_reader import WebSocketReader
 from aioweb.protocol.ws_types import WSMessage, WSMsgType
-from aioweb.websocket import ProtocolError, Role, WebSocketProtocol
+from aioweb.websocket import Close, Pong, ProtocolError, Role, WebSocketProtocol
 
 # A loaded machine must not turn a slow example into a failure.
 relaxed = settings(deadline=None)
@@ -34,7 +34,8 @@ def make_reader(
 ) -> tuple[WebSocketReader, WebSocketProtocol, Flow, list[bytes]]:
     flow = Flow()
     sent: list[bytes] = []
-    ours = WebSocketProtocol(Role.SERVER, auto_pong=kwargs.get("autoping", True))
+    # The reader answers pings itself.
+    ours = WebSocketProtocol(Role.SERVER, auto_pong=False)
     reader = WebSocketReader(ours, flow, sent.append, **kwargs)
     return reader, WebSocketProtocol(Role.CLIENT), flow, sent
 
@@ -203,7 +204,7 @@ def test_invalid_limits() -> None:
 def test_activity_callback() -> None:
     calls: list[None] = []
     flow = Flow()
-    ours = WebSocketProtocol(Role.SERVER)
+    ours = WebSocketProtocol(Role.SERVER, auto_pong=False)
     reader = WebSocketReader(
         ours, flow, lambda data: None, on_activity=lambda: calls.append(None)
     )
@@ -234,3 +235,42 @@ def test_garbage_never_escapes_feed_data(chunks: list[bytes]) -> None:
                 break
     finally:
         loop.close()
+
+
+def frames_sent(sent: list[bytes]) -> list[object]:
+    peer = WebSocketProtocol(Role.CLIENT)
+    peer.receive_data(b"".join(sent))
+    return list(peer.events())
+
+
+def test_one_pong_for_the_latest_ping_of_a_chunk() -> None:
+    reader, peer, _, sent = make_reader()
+    reader.feed_data(peer.send_ping(b"1") + peer.send_ping(b"2") + peer.send_ping(b"3"))
+    assert frames_sent(sent) == [Pong(b"3")]
+
+
+def test_pongs_held_back_while_the_write_buffer_is_full() -> None:
+    backlog = [10**6]
+    flow = Flow()
+    sent: list[bytes] = []
+    reader = WebSocketReader(
+        WebSocketProtocol(Role.SERVER, auto_pong=False),
+        flow,
+        sent.append,
+        write_buffer_size=lambda: backlog[0],
+        pong_backlog=1000,
+    )
+    peer = WebSocketProtocol(Role.CLIENT)
+    for i in range(100):
+        reader.feed_data(peer.send_ping(str(i).encode()))
+    assert sent == []
+    backlog[0] = 1000
+    reader.feed_data(peer.send_text("next"))
+    # Only the latest ping is answered (RFC 6455 §5.5.3).
+    assert frames_sent(sent) == [Pong(b"99")]
+
+
+def test_no_pong_after_the_close_echo() -> None:
+    reader, peer, _, sent = make_reader()
+    reader.feed_data(peer.send_ping(b"p") + peer.send_close(1000, ""))
+    assert frames_sent(sent) == [Close(1000, "")]

@@ -173,7 +173,9 @@ class WebSocketBase:
             # deflate could not shrink it (5 bytes per stored block).
             max_frame_size=None if limit is None else limit + limit // 8192 + 1024,
             max_message_size=limit,
-            auto_pong=self._autoping,
+            # The reader answers pings, and holds pongs back when the
+            # transport is congested.
+            auto_pong=False,
         )
         writer = WebSocketWriter(connection, protocol, transport)
         reader = WebSocketReader(
@@ -182,6 +184,7 @@ class WebSocketBase:
             writer.write,
             autoping=self._autoping,
             limit=self._reader_limit,
+            write_buffer_size=transport.get_write_buffer_size,
         )
         self._loop = asyncio.get_running_loop()
         self._transport = transport

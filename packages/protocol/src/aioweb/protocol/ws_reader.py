@@ -10,6 +10,13 @@ for a Ping, the echo of a Close frame, the Close frame that fails the
 connection) are written at once, so a peer's ping is answered even while the
 application is not reading.
 
+Pongs are written by the reader itself, under ``autoping``: one for the
+latest of the pings a chunk of bytes carried, and none while the transport's
+write buffer holds more than ``pong_backlog`` bytes (RFC 6455 §5.5.3 lets an
+endpoint answer only the most recent ping). A peer that floods pings and
+never reads thus cannot make this side buffer pongs without end; the owed
+pong goes out with the next bytes received once the buffer has drained.
+
 Flow control: when the queue holds more than ``limit`` bytes, or more than
 ``max_messages`` messages, the reader asks the protocol to pause reading from
 the transport; it resumes once the application has read the queue down to
@@ -32,6 +39,7 @@ from aioweb.websocket import (
     Ping,
     Pong,
     ProtocolError,
+    State,
     Text,
     WebSocketProtocol,
 )
@@ -39,12 +47,19 @@ from aioweb.websocket import (
 from .exceptions import WebSocketError
 from .ws_types import WS_CLOSED_MESSAGE, WSMessage, WSMsgType
 
-__all__ = ("DEFAULT_READER_LIMIT", "DEFAULT_READER_MAX_MESSAGES", "WebSocketReader")
+__all__ = (
+    "DEFAULT_PONG_BACKLOG",
+    "DEFAULT_READER_LIMIT",
+    "DEFAULT_READER_MAX_MESSAGES",
+    "WebSocketReader",
+)
 
 #: Queued bytes above which reading from the transport pauses.
 DEFAULT_READER_LIMIT = 2**16
 #: Queued messages above which reading from the transport pauses.
 DEFAULT_READER_MAX_MESSAGES = 1024
+#: Bytes waiting to be written above which pongs are held back.
+DEFAULT_PONG_BACKLOG = 2**16
 
 # RFC 6455 §7.4.1: 1005 stands for a Close frame that carried no code.
 _NO_STATUS = 1005
@@ -69,11 +84,15 @@ class WebSocketReader:
             restart reading from the transport.
         send: writes bytes to the transport (for pongs and close frames
             the connection owes the peer).
-        autoping: leave pings and pongs out of the queue; the connection
-            answers pings itself when it was built with ``auto_pong=True``.
+        autoping: answer pings (build the connection with
+            ``auto_pong=False``) and leave pings and pongs out of the queue.
         limit: queued bytes above which reading pauses.
         max_messages: queued messages above which reading pauses.
         on_activity: called whenever bytes arrive (the heartbeat uses it).
+        write_buffer_size: the transport's ``get_write_buffer_size``; without
+            it, pongs are never held back.
+        pong_backlog: bytes waiting in the write buffer above which pongs
+            are held back.
 
     Raises:
         ValueError: ``limit`` or ``max_messages`` is not positive.
@@ -89,6 +108,8 @@ class WebSocketReader:
         limit: int = DEFAULT_READER_LIMIT,
         max_messages: int = DEFAULT_READER_MAX_MESSAGES,
         on_activity: Callable[[], None] | None = None,
+        write_buffer_size: Callable[[], int] | None = None,
+        pong_backlog: int = DEFAULT_PONG_BACKLOG,
     ) -> None:
         if limit <= 0 or max_messages <= 0:
             raise ValueError("limit and max_messages must be positive")
@@ -106,6 +127,10 @@ class WebSocketReader:
         self._eof = False
         self._exception: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
+        self._write_buffer_size = write_buffer_size
+        self._pong_backlog = pong_backlog
+        # The payload of the latest ping not answered yet.
+        self._pong_owed: bytes | None = None
 
     def __repr__(self) -> str:
         state = "eof" if self._eof else "paused" if self._paused else "reading"
@@ -236,11 +261,24 @@ class WebSocketReader:
             error.__cause__ = exc
             self.set_exception(error)
             return
-        if owed or self._eof:
+        if owed or self._eof or self._pong_owed is not None:
             self._write_pending()
 
     def _write_pending(self) -> None:
-        pending = self._connection.data_to_send()
+        connection = self._connection
+        pending = b""
+        pong = self._pong_owed
+        if pong is not None:
+            if connection.state is not State.OPEN:
+                # No frame may follow a Close frame (RFC 6455 §5.5.1).
+                self._pong_owed = None
+            elif (
+                self._write_buffer_size is None
+                or self._write_buffer_size() <= self._pong_backlog
+            ):
+                self._pong_owed = None
+                pending = connection.send_pong(pong)
+        pending += connection.data_to_send()
         if pending:
             # A closing transport means the peer gets no reply;
             # connection_lost will end the stream.
@@ -268,11 +306,15 @@ class WebSocketReader:
             code = _NO_STATUS if event.code is None else event.code
             self._put(WSMessage(WSMsgType.CLOSE, code, event.reason), 0)
             return True
-        if not self._autoping:
-            message_type = WSMsgType.PING if isinstance(event, Ping) else WSMsgType.PONG
-            assert isinstance(event, (Ping, Pong))
-            self._put(WSMessage(message_type, event.data, None), len(event.data))
-        return isinstance(event, Ping)
+        if self._autoping:
+            if isinstance(event, Ping):
+                self._pong_owed = event.data
+                return True
+            return False
+        message_type = WSMsgType.PING if isinstance(event, Ping) else WSMsgType.PONG
+        assert isinstance(event, (Ping, Pong))
+        self._put(WSMessage(message_type, event.data, None), len(event.data))
+        return False
 
     def _put(self, message: WSMessage, size: int) -> None:
         self._queue.append((message, size))
