@@ -395,3 +395,32 @@ async def test_queue_keeps_interim_heads_and_trailers(protocol: BaseProtocol) ->
     assert queue.trailers is not None and queue.trailers["X-Sum"] == "1"
     message = await queue.get()
     assert message is not None and await message[1].read() == b"x"
+
+
+class OwnerError(Exception):
+    """An owner's own body error, as the client's ClientPayloadError."""
+
+
+async def test_payload_error_hook_translates_every_body_error(
+    sink: Recorder, protocol: BaseProtocol
+) -> None:
+    streams: HttpMessageStreams[Head] = HttpMessageStreams(
+        sink, protocol, payload_error=lambda error: OwnerError(str(error))
+    )
+    # A waiting reader sees the owner's error, not the shared one.
+    streams.on_headers_complete(Head(content_length=10))
+    payload = sink.messages[-1][1]
+    read = asyncio.ensure_future(payload.read())
+    await asyncio.sleep(0)
+    streams.connection_lost(ConnectionResetError())
+    with pytest.raises(OwnerError) as info:
+        await read
+    assert isinstance(info.value.__cause__, ContentLengthError)
+    assert isinstance(info.value.__cause__.__cause__, ConnectionResetError)
+
+    streams.on_headers_complete(Head(chunked=True))
+    payload = sink.messages[-1][1]
+    streams.parser_failed(InvalidChunk("bad chunk"))
+    with pytest.raises(OwnerError) as info:
+        await payload.read()
+    assert isinstance(info.value.__cause__, TransferEncodingError)

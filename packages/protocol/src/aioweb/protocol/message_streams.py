@@ -40,12 +40,17 @@ gets no more bytes until the consumer catches up.
 
 Bodies that cannot hold a byte (``Content-Length: 0``) get the shared
 :data:`~aioweb.protocol.EMPTY_PAYLOAD`.
+
+An owner whose users expect errors of its own layer (the client's
+``ClientPayloadError``) passes ``payload_error``: every body error goes
+through it before the reader sees it, so a reader never raises two kinds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from multidict import CIMultiDictProxy
@@ -119,6 +124,8 @@ class HttpMessageStreams(Generic[HeadT]):
             no limit.
         max_ratio: the most decoded bytes per coded byte (see
             :func:`~aioweb.protocol.get_decoder`); None for no limit.
+        payload_error: turns each body error into the one the reader
+            raises (its cause is set to the original); None keeps them.
     """
 
     __slots__ = (
@@ -131,6 +138,7 @@ class HttpMessageStreams(Generic[HeadT]):
         "_max_line_length",
         "_max_ratio",
         "_payload",
+        "_payload_error",
         "_protocol",
         "_sink",
     )
@@ -146,8 +154,10 @@ class HttpMessageStreams(Generic[HeadT]):
         decompress: bool = False,
         max_decompressed_size: int | None = None,
         max_ratio: float | None = DEFAULT_MAX_RATIO,
+        payload_error: Callable[[PayloadError], BaseException] | None = None,
     ) -> None:
         self._sink = sink
+        self._payload_error = payload_error
         self._decompress = decompress
         self._max_decompressed_size = max_decompressed_size
         self._max_ratio = max_ratio
@@ -208,7 +218,7 @@ class HttpMessageStreams(Generic[HeadT]):
             try:
                 data = self._decoder.decompress(data)
             except PayloadError as exc:
-                payload.set_exception(exc)
+                self._fail(payload, exc)
                 return
         payload.feed_data(data)
 
@@ -222,7 +232,7 @@ class HttpMessageStreams(Generic[HeadT]):
             try:
                 payload.feed_data(decoder.flush())
             except PayloadError as exc:
-                payload.set_exception(exc)
+                self._fail(payload, exc)
         if payload.exception() is None:
             payload.feed_eof()
         self._sink.message_complete(head, trailers)
@@ -265,7 +275,7 @@ class HttpMessageStreams(Generic[HeadT]):
         else:
             error = PayloadError(exc.message, status=exc.status)
         error.__cause__ = exc
-        payload.set_exception(error)
+        self._fail(payload, error)
         return error
 
     def connection_lost(self, exc: BaseException | None) -> None:
@@ -290,7 +300,20 @@ class HttpMessageStreams(Generic[HeadT]):
             )
         else:
             error = PayloadError("connection lost before the end of the body")
-        payload.set_exception(error, exc)
+        self._fail(payload, error, exc)
+
+    def _fail(
+        self,
+        payload: StreamReader,
+        error: PayloadError,
+        cause: BaseException | None = None,
+    ) -> None:
+        if self._payload_error is None:
+            payload.set_exception(error, cause)
+            return
+        if cause is not None:
+            error.__cause__ = cause
+        payload.set_exception(self._payload_error(error), error)
 
 
 class MessageQueue(Generic[HeadT]):
