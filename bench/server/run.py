@@ -9,6 +9,10 @@ for a fixed time, and counts complete responses. Servers run one after the
 other, alternating, and the best round of each counts; the ratio is within
 this one run. The client shares the machine, so absolute numbers are low
 and the ratio is what to read.
+
+A second measure takes the sockets and the client out: the server's
+protocol is fed pipelined requests in process, through a transport that
+only counts responses, and the CPU time of the process is what is timed.
 """
 
 from __future__ import annotations
@@ -100,6 +104,76 @@ def _round(module: str, seconds: float, connections: int) -> float:
         proc.wait(10)
 
 
+class _CountingTransport(asyncio.Transport):
+    """Takes the responses, counts them; the peer the in-process measure uses."""
+
+    def __init__(self, done: asyncio.Future[None], expected: int) -> None:
+        super().__init__()
+        self.count = 0
+        self.done = done
+        self.expected = expected
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.count += bytes(data).count(b"HTTP/1.1 200")
+        if self.count >= self.expected and not self.done.done():
+            self.done.set_result(None)
+
+    def writelines(self, parts: object) -> None:
+        self.write(b"".join(parts))  # type: ignore[arg-type]
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 1)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def can_write_eof(self) -> bool:
+        return False
+
+
+async def _in_process(module: str, count: int, rounds: int) -> float:
+    if module == "aioweb":
+        from aioweb import web
+    else:
+        from aiohttp import web  # type: ignore[no-redef]
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="Hello, world")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    server = runner.server
+    assert server is not None
+    best = float("inf")
+    batch = REQUESTS[0] * 10
+    for _ in range(rounds):
+        done = asyncio.get_running_loop().create_future()
+        protocol = server()
+        protocol.connection_made(_CountingTransport(done, count))
+        start = time.process_time()
+        for _ in range(count // 10):
+            protocol.data_received(batch)
+            await asyncio.sleep(0)
+        await done
+        best = min(best, time.process_time() - start)
+        protocol.connection_lost(None)
+        await asyncio.sleep(0.01)
+    await runner.cleanup()
+    return count / best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -116,6 +190,15 @@ def main() -> None:
     for module, rate in best.items():
         print(f"  {module:8} {rate:10.0f} requests/s")
     print(f"  aioweb / aiohttp: {best['aioweb'] / best['aiohttp']:.2f}x")
+    count = 5000 if args.quick else 20000
+    cpu = {
+        module: asyncio.run(_in_process(module, count, rounds + 2))
+        for module in ("aioweb", "aiohttp")
+    }
+    print(f"in process, {count} pipelined requests, CPU time, best of {rounds + 2}")
+    for module, rate in cpu.items():
+        print(f"  {module:8} {rate:10.0f} requests/s of CPU")
+    print(f"  aioweb / aiohttp: {cpu['aioweb'] / cpu['aiohttp']:.2f}x")
 
 
 if __name__ == "__main__":
