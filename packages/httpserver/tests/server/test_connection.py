@@ -275,3 +275,23 @@ async def test_body_read_after_disconnect_fails(serve_handler: Any, raw: Any) ->
     # The body was cut short of its Content-Length.
     assert len(failure) == 1
     assert isinstance(failure[0], ContentLengthError)
+
+
+async def test_failure_after_the_head_went_out_closes_without_a_second_head(
+    serve_handler: Any, raw: Any
+) -> None:
+    async def half(request: web.BaseRequest) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        await response.write(b"partial")
+        raise RuntimeError("broke mid-body")
+
+    served = await serve_handler(half)
+    conn = await raw(served.port)
+    await conn.send(
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    data = await conn.read_all()
+    # One head, the piece that was sent, no terminating chunk, then the close.
+    assert data.count(b"HTTP/1.1 ") == 1
+    assert data.endswith(b"7\r\npartial\r\n")

@@ -156,8 +156,9 @@ class BaseRequest(
         self._scheme = scheme
         self._host = host
         self._remote = remote
-        self._peername = protocol.peername
-        self._sslcontext = protocol.sslcontext
+        # A test's stand-in protocol may not have them.
+        self._peername = getattr(protocol, "peername", None)
+        self._sslcontext = getattr(protocol, "sslcontext", None)
 
     def clone(
         self: _RequestT,

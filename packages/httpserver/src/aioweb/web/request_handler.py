@@ -482,8 +482,9 @@ class RequestHandler(BaseProtocol):
     ) -> StreamResponse | None:
         """Run the handler and send its response; None if nothing could be sent."""
         response: StreamResponse
+        result: Any = None
         try:
-            result: Any = await self._manager.request_handler(request)
+            result = await self._manager.request_handler(request)
         except HTTPException as exc:
             response = response_from_exception(exc)
         except asyncio.CancelledError:
@@ -512,6 +513,12 @@ class RequestHandler(BaseProtocol):
                     "Missing return statement on request handler: %r", result
                 )
                 response = error_response(500)
+        if response is not result and request.writer.output_size:
+            # The handler failed after its response's head went out: another
+            # answer cannot follow it on this connection, so it ends here.
+            self.logger.debug("Handler failed after sending its head; closing")
+            self._force_close = True
+            return None
         if response.status >= 400 and not payload.is_eof():
             # An unread body after an error: the client may still be sending
             # it, so the connection cannot be reused.
