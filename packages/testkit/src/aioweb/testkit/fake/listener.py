@@ -29,6 +29,33 @@ __all__ = ("FakeListener",)
 _HANDSHAKE_TIMEOUT = 10.0
 
 
+# TLS is started on each accepted connection, inside the task this listener
+# tracks, rather than by the server: a client that never finishes its
+# handshake is then a connection close() can drop. Otherwise it is invisible
+# until the handshake times out, and Python 3.12's Server.wait_closed() waits
+# for it. StreamWriter.start_tls exists from Python 3.11; 3.10 uses the
+# server's ssl= (its wait_closed() does not wait for connections), and so
+# does uvloop, whose start_tls refuses a transport paused as below and whose
+# wait_closed() does not wait for connections either.
+def _starttls_on(loop: asyncio.AbstractEventLoop) -> bool:
+    return hasattr(asyncio.StreamWriter, "start_tls") and isinstance(
+        loop, asyncio.BaseEventLoop
+    )
+
+
+class _TLSPending(asyncio.StreamReaderProtocol):
+    """A stream protocol that reads nothing until TLS is started on it.
+
+    Without the pause, a ClientHello arriving before the connection's task
+    calls ``start_tls`` would land in the plain-text stream and be lost.
+    """
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.ReadTransport)
+        transport.pause_reading()
+        super().connection_made(transport)
+
+
 class FakeListener:
     """A TCP (or TLS) server on 127.0.0.1 that tracks and closes everything.
 
@@ -51,6 +78,7 @@ class FakeListener:
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._connection_count = 0
         self._closed = False
+        self._starttls = False
         #: Errors met while serving: bad requests, failing handlers.
         self.errors: list[Exception] = []
         self._recorded = asyncio.Event()
@@ -66,14 +94,20 @@ class FakeListener:
         sock = get_unused_port_socket(self._host)
         try:
             self._port = sock.getsockname()[1]
-            self._server = await asyncio.start_server(
-                self._accept,
-                sock=sock,
-                ssl=self._ssl,
-                # A client that never finishes its handshake is given up on
-                # soon, rather than after asyncio's default minute.
-                ssl_handshake_timeout=_HANDSHAKE_TIMEOUT if self._ssl else None,
-            )
+            loop = asyncio.get_running_loop()
+            self._starttls = self._ssl is not None and _starttls_on(loop)
+            if self._starttls:
+                self._server = await loop.create_server(
+                    lambda: _TLSPending(asyncio.StreamReader(loop=loop), self._accept),
+                    sock=sock,
+                )
+            else:
+                self._server = await asyncio.start_server(
+                    self._accept,
+                    sock=sock,
+                    ssl=self._ssl,
+                    ssl_handshake_timeout=_HANDSHAKE_TIMEOUT if self._ssl else None,
+                )
         except BaseException:
             sock.close()
             raise
@@ -181,6 +215,31 @@ class FakeListener:
         index = self._connection_count
         self._connection_count += 1
         self._connections[task] = writer
+        try:
+            if self._starttls and not await self._start_tls(writer):
+                return
+            await self._run(reader, writer, index)
+        finally:
+            del self._connections[task]
+
+    async def _start_tls(self, writer: asyncio.StreamWriter) -> bool:
+        """Upgrade an accepted connection to TLS; whether it worked."""
+        assert self._ssl is not None
+        try:
+            await writer.start_tls(  # type: ignore[attr-defined,unused-ignore]
+                self._ssl, ssl_handshake_timeout=_HANDSHAKE_TIMEOUT
+            )
+        except (Exception, asyncio.CancelledError):
+            # A failed or cancelled handshake leaves the TCP transport with
+            # the TLS layer as its protocol: the stream never hears of the
+            # close, so its wait_closed() must not be awaited.
+            writer.transport.abort()
+            return False
+        return True
+
+    async def _run(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int
+    ) -> None:
         end = End.CLOSE
         try:
             if not self._closed:
@@ -193,7 +252,6 @@ class FakeListener:
             self.errors.append(exc)
         finally:
             await _finish(reader, writer, end)
-            del self._connections[task]
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int
