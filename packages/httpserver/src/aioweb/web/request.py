@@ -153,6 +153,9 @@ class BaseRequest(
         self._read_bytes: bytes | None = None
         self._post: MultiDictProxy[str | bytes | FileField] | None = None
         self._files: list[BinaryIO] = []
+        #: Set when a response to this request began (its head is out or
+        #: pending); after that no other answer can be sent.
+        self._response_started = False
         self._scheme = scheme
         self._host = host
         self._remote = remote

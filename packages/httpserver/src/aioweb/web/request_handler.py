@@ -513,7 +513,7 @@ class RequestHandler(BaseProtocol):
                     "Missing return statement on request handler: %r", result
                 )
                 response = error_response(500)
-        if response is not result and request.writer.output_size:
+        if response is not result and request._response_started:
             # The handler failed after its response's head went out: another
             # answer cannot follow it on this connection, so it ends here.
             self.logger.debug("Handler failed after sending its head; closing")

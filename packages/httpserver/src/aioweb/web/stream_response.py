@@ -426,6 +426,7 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
 
     async def _start(self, request: BaseRequest) -> StreamWriter:
         self._req = request
+        request._response_started = True
         writer = self._payload_writer = request._payload_writer
         await self._prepare_headers()
         version = request._message.version
