@@ -151,6 +151,7 @@ class ResponseHandler(BaseProtocol):
             limit=read_bufsize,
             loop=self._loop,
             decompress=auto_decompress,
+            payload_error=_client_payload_error,
         )
         self._streams = streams
         if self._parser is None:
@@ -248,8 +249,6 @@ class ResponseHandler(BaseProtocol):
                 else:
                     streams.parser_failed(error)
             streams.connection_lost(exc)
-            if payload is not None:
-                _client_payload_error(payload)
         if self._upgraded_reader is not None:
             self._upgraded_reader.eof(exc)
         waiter = self._head_waiter
@@ -335,8 +334,6 @@ class ResponseHandler(BaseProtocol):
         self._streams.parser_failed(exc)
         if payload is None:
             self._fail_head(exc)
-        else:
-            _client_payload_error(payload)
         self._should_close = True
         if self.transport is not None:
             self.transport.close()
@@ -373,13 +370,9 @@ class _TailSink:
         raise NotImplementedError
 
 
-def _client_payload_error(payload: StreamReader) -> None:
-    """Re-raise the shared layer's body error as aiohttp's ClientPayloadError."""
-    error = payload.exception()
-    if isinstance(error, PayloadError) and not isinstance(error, ClientPayloadError):
-        payload.set_exception(
-            ClientPayloadError(f"Response payload is not completed: {error!r}"), error
-        )
+def _client_payload_error(error: PayloadError) -> BaseException:
+    """The shared layer's body error as aiohttp's ClientPayloadError."""
+    return ClientPayloadError(f"Response payload is not completed: {error!r}")
 
 
 def _retrieve(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import warnings
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -59,6 +60,7 @@ _WS_SCHEMES: Final = frozenset({"ws", "wss"})
 # RFC 9110 §9.2.2: these may be sent again when a reused connection fails
 # before any answer.
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+_CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f]")
 _RETRYABLE: Final = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
 
 RaiseForStatus = bool | Callable[[ClientResponse], Awaitable[None]]
@@ -311,6 +313,10 @@ class ClientSession:
     # -- the request ----------------------------------------------------------
 
     def _build_url(self, str_or_url: str | URL) -> URL:
+        if isinstance(str_or_url, str) and _CONTROL_CHARS.search(str_or_url):
+            # yarl would silently drop a CR or LF; a caller who put one there
+            # is more likely injecting than mistyping.
+            raise InvalidUrlClientError(str_or_url, "the URL holds a control character")
         try:
             url = URL(str_or_url)
         except (ValueError, TypeError) as exc:

@@ -1,0 +1,315 @@
+"""Broken peers, timeouts and cancellation: the right error, nothing left open."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+import aioweb.client
+from aioweb.client import (
+    ClientPayloadError,
+    ClientResponseError,
+    ClientSession,
+    ClientTimeout,
+    TCPConnector,
+)
+
+Start = Callable[..., Awaitable[Any]]
+ReadHead = Callable[[asyncio.StreamReader], Awaitable[bytes]]
+
+
+def _replying(
+    reply: bytes, *, then_close: bool = True
+) -> Callable[..., Awaitable[None]]:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(reply)
+        await writer.drain()
+        if not then_close:
+            await reader.read()
+
+    return handler
+
+
+async def test_truncated_sized_body_is_a_payload_error(raw_server: Start) -> None:
+    server = await raw_server(
+        _replying(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")
+    )
+    async with ClientSession() as session, session.get(server.url) as resp:
+        assert resp.status == 200
+        with pytest.raises(ClientPayloadError) as info:
+            await resp.read()
+    assert "not completed" in str(info.value)
+
+
+async def test_truncated_chunked_body_is_a_payload_error(raw_server: Start) -> None:
+    server = await raw_server(
+        _replying(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel")
+    )
+    async with ClientSession() as session, session.get(server.url) as resp:
+        with pytest.raises(ClientPayloadError):
+            await resp.content.read()
+
+
+async def test_malformed_chunk_is_a_payload_error(raw_server: Start) -> None:
+    server = await raw_server(
+        _replying(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n",
+            then_close=False,
+        )
+    )
+    async with ClientSession() as session, session.get(server.url) as resp:
+        with pytest.raises(ClientPayloadError):
+            await resp.read()
+
+
+async def test_bad_status_line(raw_server: Start) -> None:
+    server = await raw_server(_replying(b"HTTP/1.1 2000 Nope\r\n\r\n"))
+    async with ClientSession() as session:
+        with pytest.raises(ClientResponseError) as info:
+            await session.get(server.url)
+    assert info.value.status == 400
+
+
+async def test_oversized_header_is_refused(raw_server: Start) -> None:
+    big = b"X-Big: " + b"a" * 9000 + b"\r\n"
+    server = await raw_server(
+        _replying(b"HTTP/1.1 200 OK\r\n" + big + b"Content-Length: 0\r\n\r\n")
+    )
+    async with ClientSession() as session:
+        with pytest.raises(ClientResponseError) as info:
+            await session.get(server.url)
+        assert info.value.status in (400, 431)
+        # A larger limit, per request, lets it through.
+        async with session.get(server.url, max_field_size=10_000) as resp:
+            assert len(resp.headers["X-Big"]) == 9000
+
+
+async def test_too_many_headers_is_refused(raw_server: Start) -> None:
+    fields = b"".join(b"X-%d: v\r\n" % i for i in range(200))
+    server = await raw_server(
+        _replying(b"HTTP/1.1 200 OK\r\n" + fields + b"Content-Length: 0\r\n\r\n")
+    )
+    async with ClientSession() as session:
+        with pytest.raises(ClientResponseError):
+            await session.get(server.url)
+
+
+async def test_close_before_the_head_is_server_disconnected(raw_server: Start) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        with pytest.raises(aioweb.client.ServerDisconnectedError):
+            await session.get(server.url)
+
+
+async def test_connection_refused(unused_tcp_port: int) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(aioweb.client.ClientConnectorError) as info:
+            await session.get(f"http://127.0.0.1:{unused_tcp_port}/")
+    assert info.value.port == unused_tcp_port
+    assert isinstance(info.value.os_error, ConnectionRefusedError)
+
+
+def _silent() -> Callable[..., Awaitable[None]]:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        await reader.read()  # until the client goes away
+
+    return handler
+
+
+async def test_sock_read_timeout_waiting_for_the_head(raw_server: Start) -> None:
+    server = await raw_server(_silent())
+    timeout = ClientTimeout(sock_read=0.1)
+    async with ClientSession(timeout=timeout) as session:
+        with pytest.raises(aioweb.client.SocketTimeoutError):
+            await session.get(server.url)
+
+
+async def test_sock_read_timeout_inside_the_body(raw_server: Start) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+        await reader.read()
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        resp = await session.get(server.url, timeout=ClientTimeout(sock_read=0.1))
+        with pytest.raises(aioweb.client.ServerTimeoutError):
+            await resp.read()
+        resp.release()
+
+
+async def test_total_timeout(raw_server: Start) -> None:
+    server = await raw_server(_silent())
+    async with ClientSession(timeout=ClientTimeout(total=0.1)) as session:
+        with pytest.raises(asyncio.TimeoutError):
+            await session.get(server.url)
+
+
+async def test_connect_timeout_while_queued_for_a_slot(raw_server: Start) -> None:
+    server = await raw_server(_silent())
+    connector = TCPConnector(limit=1)
+    async with ClientSession(connector=connector) as session:
+        first = asyncio.ensure_future(session.get(server.url))
+        await asyncio.sleep(0.05)
+        with pytest.raises(aioweb.client.ConnectionTimeoutError):
+            await session.get(server.url, timeout=ClientTimeout(connect=0.1))
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+
+
+async def test_sock_connect_timeout() -> None:
+    # A listening socket with a full backlog never completes new handshakes
+    # on Linux; an unroutable address would need a network.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(8):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(("127.0.0.1", port))
+            except BlockingIOError:
+                pass
+            fillers.append(filler)
+        async with ClientSession(timeout=ClientTimeout(sock_connect=0.2)) as session:
+            try:
+                await session.get(f"http://127.0.0.1:{port}/")
+            except aioweb.client.ConnectionTimeoutError:
+                pass
+            except aioweb.client.ClientConnectorError:
+                pytest.skip("the kernel accepted or refused instead of stalling")
+            else:  # pragma: no cover
+                pytest.fail("no timeout")
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+async def test_cancelling_mid_request_leaves_nothing_open(raw_server: Start) -> None:
+    server = await raw_server(_silent())
+    async with ClientSession() as session:
+        task = asyncio.ensure_future(session.get(server.url))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        connector = session.connector
+        assert connector is not None
+        assert connector._acquired == set()
+    gc.collect()
+
+
+async def test_cancelling_while_reading_the_body(raw_server: Start) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+        await reader.read()
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        resp = await session.get(server.url)
+        task = asyncio.ensure_future(resp.read())
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert resp.closed
+        assert session.connector is not None
+        assert session.connector._acquired == set()
+
+
+async def test_reused_connection_closed_by_the_server_is_retried(
+    raw_server: Start,
+) -> None:
+    # The server answers one request per connection but claims keep-alive,
+    # then closes: the pooled connection is dead when it is reused.
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+        await reader.readuntil(b"\r\n\r\n")  # the reuse: dropped unanswered
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        for _ in range(3):
+            async with session.get(server.url) as resp:
+                assert await resp.read() == b"ok"
+        assert server.connections >= 2
+        # A POST is not idempotent: the failure reaches the caller.
+        async with session.get(server.url) as resp:
+            await resp.read()
+        with pytest.raises(aioweb.client.ServerDisconnectedError):
+            await session.post(server.url, data=b"x")
+
+
+async def test_expect_100_continue(raw_server: Start) -> None:
+    seen: list[bytes] = []
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head)
+        assert b"expect: 100-continue" in head.lower()
+        # Nothing of the body may arrive before the go-ahead.
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(reader.read(1), 0.1)
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = await reader.readexactly(5)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body)
+        await reader.read()
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        async with session.put(server.url, data=b"hello", expect100=True) as resp:
+            assert resp.status == 200
+            assert await resp.read() == b"hello"
+    assert seen
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"headers": {"X-A": "a\r\nInjected: 1"}}, ValueError),
+        ({"headers": {"X-A\r\n": "a"}}, ValueError),
+        ({"method": "GET /x HTTP/1.1\r\n"}, ValueError),
+        ({"url_suffix": "/a\r\nInjected: 1"}, ValueError),
+    ],
+)
+async def test_cr_lf_is_refused_before_sending(
+    raw_server: Start, kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    server = await raw_server(_silent())
+    method = kwargs.pop("method", "GET")
+    url = str(server.url) + kwargs.pop("url_suffix", "/")
+    async with ClientSession() as session:
+        with pytest.raises(error):
+            await session.request(method, url, **kwargs)
+    assert server.connections == 0
