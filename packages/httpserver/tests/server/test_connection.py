@@ -295,3 +295,29 @@ async def test_failure_after_the_head_went_out_closes_without_a_second_head(
     # One head, the piece that was sent, no terminating chunk, then the close.
     assert data.count(b"HTTP/1.1 ") == 1
     assert data.endswith(b"7\r\npartial\r\n")
+
+
+async def test_bytes_after_an_unanswered_upgrade_are_bounded(
+    serve_handler: Any, raw: Any
+) -> None:
+    seen: list[Any] = []
+
+    async def not_upgrading(request: web.BaseRequest) -> web.StreamResponse:
+        seen.append(request.protocol)
+        await asyncio.sleep(0.5)
+        return web.Response(text="no upgrade here")
+
+    served = await serve_handler(not_upgrading)
+    conn = await raw(served.port)
+    await conn.send(
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: other\r\n\r\n"
+    )
+    conn.writer.write(b"x" * 4_000_000)  # the server must not hold all this
+    await asyncio.sleep(0.3)
+    protocol = seen[0]
+    # Reading paused past the bound: what is held stays far below what was
+    # sent (a few socket reads of up to 256 KiB each may land first).
+    assert len(protocol._tail) < 2**20
+    response = await conn.read_response()
+    assert response.body == b"no upgrade here"
+    assert response.headers["Connection"] == "close"

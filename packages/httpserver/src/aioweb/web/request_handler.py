@@ -157,6 +157,7 @@ class RequestHandler(BaseProtocol):
         self._header_read_timeout = header_read_timeout
         self._body_read_timeout = body_read_timeout
         self._max_pipelined = max(1, max_pipelined)
+        self._read_bufsize = read_bufsize
         self._streams = _ServerStreams(
             self, limit=read_bufsize, loop=loop, decompress=auto_decompress
         )
@@ -246,6 +247,9 @@ class RequestHandler(BaseProtocol):
             return
         if self._handed_over:
             self._tail += data  # the upgrade's first bytes, kept for its reader
+            if len(self._tail) > self._read_bufsize:
+                # Nobody took the connection over yet: hold no more.
+                BaseProtocol.pause_reading(self)
             return
         if self._parser_done:
             return  # after an error: nothing more is read as HTTP
@@ -264,6 +268,8 @@ class RequestHandler(BaseProtocol):
         if tail is not None:
             self._handed_over = self._parser_done = True
             self._tail += tail
+            if len(self._tail) > self._read_bufsize:
+                BaseProtocol.pause_reading(self)
 
     def _fail_parsing(self, error: Exception | None) -> None:
         """Stop reading HTTP; answer a head's error after earlier responses."""
@@ -625,6 +631,8 @@ class RequestHandler(BaseProtocol):
         self._stop_keepalive()
         self._upgraded_reader = reader
         tail, self._tail = bytes(self._tail), bytearray()
+        if self._reading_paused:
+            super().resume_reading()  # the new reader has its own flow control
         return tail
 
     def add_shutdown_callback(self, callback: Callable[[], Awaitable[None]]) -> None:
