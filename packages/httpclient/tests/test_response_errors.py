@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import socket
 from collections.abc import Awaitable, Callable
@@ -188,10 +189,8 @@ async def test_sock_connect_timeout() -> None:
         for _ in range(8):
             filler = socket.socket()
             filler.setblocking(False)
-            try:
+            with contextlib.suppress(BlockingIOError):
                 filler.connect(("127.0.0.1", port))
-            except BlockingIOError:
-                pass
             fillers.append(filler)
         async with ClientSession(timeout=ClientTimeout(sock_connect=0.2)) as session:
             try:
@@ -287,10 +286,12 @@ async def test_expect_100_continue(raw_server: Start) -> None:
         await reader.read()
 
     server = await raw_server(handler)
-    async with ClientSession() as session:
-        async with session.put(server.url, data=b"hello", expect100=True) as resp:
-            assert resp.status == 200
-            assert await resp.read() == b"hello"
+    async with (
+        ClientSession() as session,
+        session.put(server.url, data=b"hello", expect100=True) as resp,
+    ):
+        assert resp.status == 200
+        assert await resp.read() == b"hello"
     assert seen
 
 

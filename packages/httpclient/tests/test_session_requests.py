@@ -85,14 +85,16 @@ async def base(app_server: Start) -> URL:
 
 
 async def test_get_with_params_and_default_headers(base: URL) -> None:
-    async with ClientSession() as session:
-        async with session.get(base / "echo", params={"a": "1", "b": "x y"}) as resp:
-            assert resp.status == 200
-            assert resp.ok
-            assert resp.reason == "OK"
-            assert resp.method == "GET"
-            assert resp.content_type == "application/json"
-            data = await resp.json()
+    async with (
+        ClientSession() as session,
+        session.get(base / "echo", params={"a": "1", "b": "x y"}) as resp,
+    ):
+        assert resp.status == 200
+        assert resp.ok
+        assert resp.reason == "OK"
+        assert resp.method == "GET"
+        assert resp.content_type == "application/json"
+        data = await resp.json()
     assert data["method"] == "GET"
     assert data["path"] == "/echo?a=1&b=x+y"
     headers = data["headers"]
@@ -142,17 +144,21 @@ async def test_async_iterable_body_is_sent_chunked(base: URL) -> None:
         for piece in (b"one ", b"two ", b"three"):
             yield piece
 
-    async with ClientSession() as session:
-        async with session.post(base / "echo", data=produce()) as resp:
-            data = await resp.json()
+    async with (
+        ClientSession() as session,
+        session.post(base / "echo", data=produce()) as resp,
+    ):
+        data = await resp.json()
     assert data["chunked"] is True
     assert data["body"] == "one two three"
 
 
 async def test_compressed_request_body(base: URL) -> None:
-    async with ClientSession() as session:
-        async with session.post(base / "echo", data=b"x" * 1000, compress="gzip") as r:
-            data = await r.json()
+    async with (
+        ClientSession() as session,
+        session.post(base / "echo", data=b"x" * 1000, compress="gzip") as r,
+    ):
+        data = await r.json()
     # aiohttp's server decodes the body it receives
     assert data["body"] == "x" * 1000
     assert data["headers"]["Content-Encoding"] == "gzip"
@@ -207,17 +213,18 @@ async def test_head_has_no_body(base: URL) -> None:
 
 
 async def test_charset_from_header_and_fallback(base: URL) -> None:
-    async with ClientSession() as session:
-        async with session.get(base / "latin") as resp:
-            assert await resp.text() == "caf\xe9"
-            assert resp.get_encoding() == "latin-1"
+    async with ClientSession() as session, session.get(base / "latin") as resp:
+        assert await resp.text() == "caf\xe9"
+        assert resp.get_encoding() == "latin-1"
 
     def resolver(resp: aioweb.client.ClientResponse, body: bytes) -> str:
         return "cp1250"
 
-    async with ClientSession(fallback_charset_resolver=resolver) as session:
-        async with session.get(base / "nocharset") as resp:
-            assert await resp.text() == "ž"
+    async with (
+        ClientSession(fallback_charset_resolver=resolver) as session,
+        session.get(base / "nocharset") as resp,
+    ):
+        assert await resp.text() == "ž"
 
 
 async def test_json_content_type_is_checked(base: URL) -> None:
@@ -230,18 +237,22 @@ async def test_json_content_type_is_checked(base: URL) -> None:
 
 
 async def test_base_url_and_session_headers(base: URL) -> None:
-    async with ClientSession(base_url=base, headers={"X-Session": "1"}) as session:
-        async with session.get("/echo/x", headers={"X-Req": "2"}) as resp:
-            data = await resp.json()
+    async with (
+        ClientSession(base_url=base, headers={"X-Session": "1"}) as session,
+        session.get("/echo/x", headers={"X-Req": "2"}) as resp,
+    ):
+        data = await resp.json()
     assert data["path"] == "/echo/x"
     assert data["headers"]["X-Session"] == "1"
     assert data["headers"]["X-Req"] == "2"
 
 
 async def test_skip_auto_headers(base: URL) -> None:
-    async with ClientSession(skip_auto_headers=["User-Agent"]) as session:
-        async with session.get(base / "echo", skip_auto_headers=["Accept"]) as resp:
-            data = await resp.json()
+    async with (
+        ClientSession(skip_auto_headers=["User-Agent"]) as session,
+        session.get(base / "echo", skip_auto_headers=["Accept"]) as resp,
+    ):
+        data = await resp.json()
     assert "User-Agent" not in data["headers"]
     assert "Accept" not in data["headers"]
 
