@@ -220,3 +220,28 @@ async def test_wait_for_requests_times_out_with_a_clear_error() -> None:
     async with FakeServer() as server:
         with pytest.raises(FakeServerError, match=r"expected 1 request\(s\), got 0"):
             await server.wait_for_requests(1, timeout=0.1)
+
+
+async def test_head_request_gets_the_head_only(connect: Any) -> None:
+    async with FakeServer([Reply(body=b"12345"), Reply(body=b"next")]) as server:
+        peer = await connect(server)
+        await peer.send(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+        _status, headers = await peer.read_head()
+        assert headers["content-length"] == "5"
+        await peer.get()
+        # Had the HEAD answer carried its body, this would read "12345".
+        assert (await peer.read_response())[2] == b"next"
+
+
+@pytest.mark.parametrize("status", [204, 304])
+async def test_bodyless_statuses_get_no_framing_headers(
+    connect: Any, status: int
+) -> None:
+    async with FakeServer([Reply(status), Reply(body=b"after")]) as server:
+        peer = await connect(server)
+        await peer.get()
+        _status, headers = await peer.read_head()
+        assert "content-length" not in headers
+        assert "transfer-encoding" not in headers
+        await peer.get()
+        assert (await peer.read_response())[2] == b"after"

@@ -126,7 +126,10 @@ class Reply:
         headers = self._header_list()
         names = {name.lower() for name, _ in headers}
         until_close = False
-        if not names & {"content-length", "transfer-encoding"}:
+        # RFC 9110 sections 8.6 and 6.4.1: 1xx, 204 and 304 responses have no
+        # body, and 1xx and 204 no Content-Length.
+        bodyless = self.status < 200 or self.status in (204, 304)
+        if not bodyless and not names & {"content-length", "transfer-encoding"}:
             if self.chunked:
                 headers.append(("Transfer-Encoding", "chunked"))
             elif self.content_length is not None:
@@ -139,8 +142,12 @@ class Reply:
             headers.append(("Connection", "close"))
         return headers, until_close
 
-    def _wire(self) -> tuple[Iterator[bytes], bool]:
-        """The bytes of the reply, and whether the connection may be reused."""
+    def _wire(self, head_only: bool = False) -> tuple[Iterator[bytes], bool]:
+        """The bytes of the reply, and whether the connection may be reused.
+
+        ``head_only`` answers a HEAD request: the same head, no body (RFC 9110
+        section 9.3.2).
+        """
         headers, until_close = self._framing()
         reason = self.reason
         if reason is None:
@@ -152,6 +159,8 @@ class Reply:
         head.extend(f"{n}: {v}\r\n".encode("latin-1") for n, v in headers)
         head.append(b"\r\n")
         reusable = self.keep_alive and not until_close
+        if head_only:
+            return iter((b"".join(head),)), reusable
         if self.content_length is not None and isinstance(self.body, bytes | bytearray):
             # A short body leaves the client waiting for the rest: not reusable.
             reusable = reusable and len(self.body) == self.content_length
@@ -204,7 +213,7 @@ class RawReply:
     def _pacing(self) -> _Pacing:
         return _Pacing(self.delay, self.drip, self.drip_size, self.cut_after, self.end)
 
-    def _wire(self) -> tuple[Iterator[bytes], bool]:
+    def _wire(self, head_only: bool = False) -> tuple[Iterator[bytes], bool]:
         return iter((self.data,)), False
 
 
@@ -219,7 +228,7 @@ class Hang:
     def _pacing(self) -> _Pacing:
         return _Pacing(end=End.HANG)
 
-    def _wire(self) -> tuple[Iterator[bytes], bool]:
+    def _wire(self, head_only: bool = False) -> tuple[Iterator[bytes], bool]:
         return iter(()), False
 
 

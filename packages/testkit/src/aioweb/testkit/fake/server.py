@@ -190,7 +190,7 @@ class FakeServer(FakeListener):
             except Exception as exc:
                 self.errors.append(exc)
                 action = Reply(500, body=repr(exc).encode(), keep_alive=False)
-            pieces, reusable = action._wire()
+            pieces, reusable = action._wire(head_only=request.method == "HEAD")
             pacing = action._pacing()
             complete = await write_paced(writer, pieces, pacing)
             if pacing.end is not End.AUTO:
