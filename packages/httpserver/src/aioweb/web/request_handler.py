@@ -178,6 +178,7 @@ class RequestHandler(BaseProtocol):
         self._head_since: float | None = None  # when the head in progress began
         self._body_activity = 0.0  # when the last piece of a body came
         self._parser_done = False  # failed, timed out or handed the connection over
+        self._discarding = False  # lingering close in progress
         self._handed_over = False
         self._tail = bytearray()
         self._upgraded_reader: Any = None
@@ -242,6 +243,8 @@ class RequestHandler(BaseProtocol):
 
     def data_received(self, data: bytes) -> None:
         """Parse request bytes (or hand them to an upgraded protocol)."""
+        if self._discarding:
+            return  # lingering close: what comes now is dropped
         if self._upgraded_reader is not None:
             self._upgraded_reader.feed_data(data)
             return
@@ -476,7 +479,7 @@ class RequestHandler(BaseProtocol):
         # still to be answered; nothing else will come.
         closing = self._close and not self._messages
         if not response.keep_alive or closing or head.upgrade:
-            if not payload.is_eof():
+            if not payload.is_eof() or self._tail:
                 await self._lingering_close()
             return False
         if not payload.is_eof():
@@ -525,6 +528,10 @@ class RequestHandler(BaseProtocol):
             self.logger.debug("Handler failed after sending its head; closing")
             self._force_close = True
             return None
+        if request.message.upgrade and response.status != 101:
+            # The parser handed the connection over after this request; if
+            # the handler did not take it, nothing more can be read as HTTP.
+            response.force_close()
         if response.status >= 400 and not payload.is_eof():
             # An unread body after an error: the client may still be sending
             # it, so the connection cannot be reused.
@@ -597,7 +604,8 @@ class RequestHandler(BaseProtocol):
         transport = self.transport
         if transport is None:
             return
-        self._parser_done = True
+        self._parser_done = self._discarding = True
+        self._tail.clear()
         with suppress(OSError, NotImplementedError, RuntimeError):
             if transport.can_write_eof():
                 transport.write_eof()
