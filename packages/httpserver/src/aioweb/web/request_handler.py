@@ -9,16 +9,9 @@ with the connection, takes them in order: it builds the request, awaits the
 server's handler, sends the response, writes the access log line, and
 either waits for the next request (keep-alive) or closes.
 
-Timers, all restarted as the connection moves between states:
-
-* keep-alive: an idle connection (no request in progress, none started) is
-  closed after ``keepalive_timeout`` seconds;
-* header: from the first byte of a request head until its end,
-  ``header_read_timeout`` seconds; past it the client gets 408 and the
-  connection closes (the slowloris defence);
-* body: while a body is being received, at most ``body_read_timeout``
-  seconds between two pieces of it; past it the body breaks with a 408
-  error and the connection closes.
+Timers (keep-alive, request head, request body; see :mod:`.connection_timers`)
+close idle connections and answer slow clients with 408 (the slowloris
+defence).
 
 Errors: a malformed head is answered with the status the parser hints (400,
 414, 431, 501, 505...) and ``Connection: close``, after the responses to
@@ -56,6 +49,7 @@ from aioweb.protocol import (
 )
 
 from .access_log import AbstractAccessLogger, AccessLogger, access_logger
+from .connection_timers import ConnectionTimers, RequestTimeout
 from .error_responses import error_response, response_from_exception
 from .http_exceptions import HTTPException
 from .stream_response import StreamResponse
@@ -73,12 +67,6 @@ server_logger: Final = logging.getLogger("aioweb.server")
 DEFAULT_MAX_PIPELINED: Final = 16
 
 
-class RequestTimeout(PayloadError):
-    """The client was too slow sending a head or a body (408)."""
-
-    status = 408
-
-
 class _ServerStreams(HttpMessageStreams[RequestHead]):
     """Message streams that also tell the handler when a message begins."""
 
@@ -92,7 +80,7 @@ class _ServerStreams(HttpMessageStreams[RequestHead]):
         self._begun()
 
 
-class RequestHandler(BaseProtocol):
+class RequestHandler(ConnectionTimers, BaseProtocol):
     """The protocol of one server connection.
 
     Made by :class:`~aioweb.web.Server` (its ``__call__``), with the
@@ -329,89 +317,12 @@ class RequestHandler(BaseProtocol):
             if self._streams.payload is not None and not self._parser_done:
                 self._restart_body_timer()  # the client's turn again
 
-    # -- timers -------------------------------------------------------------------
-
-    # The keep-alive and header timers are armed once and re-armed lazily:
-    # the states in between only record when they began, so a busy
-    # connection does not create and cancel timers for every request.
-
-    def _start_keepalive(self) -> None:
-        if not self._keepalive_timeout or self._force_close:
-            return
-        self._idle_since = now = self._loop.time()
-        if self._keepalive_handle is None:
-            self._keepalive_handle = self._loop.call_at(
-                now + self._keepalive_timeout, self._keepalive_expired
-            )
-
-    def _stop_keepalive(self) -> None:
-        self._idle_since = None
-
-    def _keepalive_expired(self) -> None:
-        self._keepalive_handle = None
-        since = self._idle_since
-        if since is None or self._current_request is not None or self._messages:
-            return  # busy: re-armed when idle again
-        deadline = since + self._keepalive_timeout
-        if deadline > self._loop.time():
-            self._keepalive_handle = self._loop.call_at(
-                deadline, self._keepalive_expired
-            )
-            return
-        self._force_close = True
-        if self.transport is not None:
-            self.transport.close()
-
-    def _header_timed_out(self) -> None:
-        self._header_handle = None
-        since = self._head_since
-        if since is None or self._header_read_timeout is None:
-            return  # no head in progress
-        deadline = since + self._header_read_timeout
-        if deadline > self._loop.time():
-            self._header_handle = self._loop.call_at(deadline, self._header_timed_out)
-            return
-        self.logger.debug("Request head not received in time; closing")
-        self._fail_parsing(RequestTimeout("request head timed out", status=408))
-
-    def _restart_body_timer(self) -> None:
-        # One timer per body, pushed back lazily: each piece only records
-        # when it came, and the timer re-arms itself if one came meanwhile.
-        if self._body_read_timeout is None or self._reading_paused:
-            return
-        self._body_activity = self._loop.time()
-        if self._body_handle is None:
-            self._body_handle = self._loop.call_at(
-                self._body_activity + self._body_read_timeout, self._body_timed_out
-            )
-
-    def _body_timed_out(self) -> None:
-        self._body_handle = None
-        payload = self._streams.payload
-        if payload is None or self._body_read_timeout is None:
-            return
-        if self._reading_paused:  # the consumer is slow, not the client
-            return
-        deadline = self._body_activity + self._body_read_timeout
-        if deadline > self._loop.time():
-            self._body_handle = self._loop.call_at(deadline, self._body_timed_out)
-            return
-        self._fail_parsing(None)
-        payload.set_exception(RequestTimeout("request body timed out", status=408))
-
     def pause_reading(self) -> None:
         """Pause the transport; a paused body is not the client's delay."""
         super().pause_reading()
         if self._body_handle is not None:
             self._body_handle.cancel()
             self._body_handle = None
-
-    def _cancel_timers(self) -> None:
-        for name in ("_keepalive_handle", "_header_handle", "_body_handle"):
-            handle: asyncio.TimerHandle | None = getattr(self, name)
-            if handle is not None:
-                handle.cancel()
-                setattr(self, name, None)
 
     # -- the connection's task --------------------------------------------------
 
