@@ -84,7 +84,6 @@ async def test_real_transport_flow_control() -> None:
     class Sink(BaseProtocol):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
-            self.pause_reading()
             server_ready.set_result(self)
 
     server = await loop.create_server(lambda: Sink(loop), "127.0.0.1", 0)
@@ -93,12 +92,19 @@ async def test_real_transport_flow_control() -> None:
         lambda: BaseProtocol(loop), "127.0.0.1", port
     )
     sink = await server_ready
+    # Python 3.10 starts reading only after connection_made returns, undoing a
+    # pause made inside it; pausing one loop iteration later holds everywhere.
+    await asyncio.sleep(0)
+    sink.pause_reading()
     try:
         transport.set_write_buffer_limits(high=1024)
         chunk = b"x" * 65536
-        while not client.writing_paused:
+        for _ in range(10_000):  # bounded: a broken pause must fail, not hang
+            if client.writing_paused:
+                break
             transport.write(chunk)
             await asyncio.sleep(0)
+        assert client.writing_paused, "the writer never saw pause_writing"
         drain = asyncio.create_task(client.drain())
         await asyncio.sleep(0.05)
         assert not drain.done()
