@@ -149,6 +149,8 @@ def install_aioweb(session: nox.Session, *, pure: bool = False) -> None:
     wheels = build_wheels(session, wheelhouse, pure=pure)
     requirements = sorted({r for p in PACKAGES for r in p.test_requirements})
     requirements.append("tomli>=2; python_version < '3.11'")
+    # A hung test fails with its traceback instead of stalling the whole run.
+    requirements.append("pytest-timeout>=2.3")
     session.install("--reinstall", *map(str, wheels), *requirements)
 
 
