@@ -62,15 +62,18 @@ class RawServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)  # type: ignore[arg-type]
-        try:
-            await self._handler(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
-            self._writers.discard(writer)
+        # Stopped by close(): a cancelled handler is the normal end, and
+        # asyncio would log one that ends with CancelledError.
+        with contextlib.suppress(asyncio.CancelledError):
+            try:
+                await self._handler(reader, writer)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                pass
+            finally:
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await writer.wait_closed()
+                self._writers.discard(writer)
 
     async def close(self) -> None:
         if self._server is not None:

@@ -20,6 +20,13 @@ EXPECTED = {
     "TCPConnector",
     "UnixConnector",
     "Connection",
+    "FormData",
+    # WebSockets
+    "ClientWebSocketResponse",
+    "ClientWSTimeout",
+    "WSCloseCode",
+    "WSMessage",
+    "WSMsgType",
     # middlewares
     "ClientHandlerType",
     "ClientMiddlewareType",

@@ -8,7 +8,7 @@ from __future__ import annotations
 # Before the imports: the request module reads it for User-Agent.
 __version__ = "0.1.0"
 
-from aioweb.protocol import BasicAuth
+from aioweb.protocol import BasicAuth, FormData, WSCloseCode, WSMessage, WSMsgType
 
 from .client_request import ClientRequest
 from .client_response import ClientResponse, ContentDisposition
@@ -62,7 +62,7 @@ from .resolver import (
 )
 from .session import ClientSession, request
 from .tcp_connector import TCPConnector, UnixConnector
-from .timeout import ClientTimeout
+from .timeout import ClientTimeout, ClientWSTimeout
 from .tracing import (
     TraceConfig,
     TraceConnectionCreateEndParams,
@@ -82,6 +82,7 @@ from .tracing import (
     TraceRequestStartParams,
     TraceResponseChunkReceivedParams,
 )
+from .ws_connect import ClientWebSocketResponse
 
 __all__ = (
     "__version__",
@@ -96,6 +97,13 @@ __all__ = (
     "TCPConnector",
     "UnixConnector",
     "Connection",
+    "FormData",
+    # WebSockets
+    "ClientWebSocketResponse",
+    "ClientWSTimeout",
+    "WSCloseCode",
+    "WSMessage",
+    "WSMsgType",
     # middlewares
     "ClientHandlerType",
     "ClientMiddlewareType",

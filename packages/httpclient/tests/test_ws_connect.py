@@ -1,0 +1,129 @@
+"""ws_connect against aiohttp's WebSocket server and raw peers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import WSMsgType as PeerMsgType
+from aiohttp import web
+from yarl import URL
+
+from aioweb.client import ClientSession, WSServerHandshakeError
+from aioweb.client.timeout import ClientWSTimeout
+from aioweb.protocol import WSCloseCode, WSMsgType
+
+Start = Callable[[web.Application], Awaitable[URL]]
+
+
+def _app() -> web.Application:
+    app = web.Application()
+
+    async def echo(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(protocols=("chat",))
+        await ws.prepare(request)
+        async for msg in ws:
+            if msg.type == PeerMsgType.TEXT:
+                if msg.data == "close":
+                    await ws.close(code=4000, message=b"asked")
+                else:
+                    await ws.send_str("echo:" + msg.data)
+            elif msg.type == PeerMsgType.BINARY:
+                await ws.send_bytes(msg.data[::-1])
+        return ws
+
+    async def plain(request: web.Request) -> web.Response:
+        return web.Response(text="not a websocket")
+
+    app.router.add_get("/ws", echo)
+    app.router.add_get("/plain", plain)
+    return app
+
+
+@pytest.fixture
+async def base(app_server: Start) -> URL:
+    return await app_server(_app())
+
+
+async def test_echo_text_binary_json_and_close(base: URL) -> None:
+    async with ClientSession() as session:
+        async with session.ws_connect(base.with_scheme("ws") / "ws") as ws:
+            await ws.send_str("hi")
+            assert await ws.receive_str() == "echo:hi"
+            await ws.send_bytes(b"abc")
+            assert await ws.receive_bytes() == b"cba"
+            await ws.send_json({"a": 1})
+            assert await ws.receive_str() == "echo:" + json.dumps({"a": 1})
+        assert ws.closed
+        assert ws.close_code == WSCloseCode.OK
+        assert session.connector is not None
+        assert session.connector._acquired == set()
+
+
+async def test_subprotocol_and_compression(base: URL) -> None:
+    async with (
+        ClientSession() as session,
+        session.ws_connect(base / "ws", protocols=("other", "chat"), compress=15) as ws,
+    ):
+        assert ws.protocol == "chat"
+        assert ws.compress == 15
+        await ws.send_str("x" * 1000)
+        assert await ws.receive_str() == "echo:" + "x" * 1000
+
+
+async def test_server_close_is_seen(base: URL) -> None:
+    async with ClientSession() as session:
+        ws = await session.ws_connect(base / "ws")
+        await ws.send_str("close")
+        msg = await ws.receive()
+        assert msg.type is WSMsgType.CLOSE
+        assert msg.data == 4000
+        assert msg.extra == "asked"
+        msg = await ws.receive()
+        assert msg.type is WSMsgType.CLOSED
+        assert ws.close_code == 4000
+        await ws.close()
+
+
+async def test_refused_handshake(base: URL) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(WSServerHandshakeError) as info:
+            await session.ws_connect(base / "plain")
+        assert info.value.status == 200
+        assert session.connector is not None
+        assert session.connector._acquired == set()
+
+
+async def test_bytes_right_after_the_101_are_kept(
+    raw_server: Callable[..., Any],
+) -> None:
+    from aioweb.websocket import compute_accept
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        key = next(
+            line.split(":", 1)[1].strip()
+            for line in head.split("\r\n")
+            if line.lower().startswith("sec-websocket-key")
+        )
+        # The 101 and a first text frame ("hey") in one write.
+        writer.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
+            + compute_accept(key).encode()
+            + b"\r\n\r\n\x81\x03hey"
+        )
+        await reader.read()
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        ws = await session.ws_connect(server.url, timeout=ClientWSTimeout(ws_close=0.2))
+        assert await ws.receive_str() == "hey"
+        # The peer never answers our Close: the wait is bounded by ws_close.
+        await ws.close()
+        assert ws.close_code == WSCloseCode.ABNORMAL_CLOSURE
