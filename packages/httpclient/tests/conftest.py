@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
 from aiohttp import web
@@ -113,3 +120,73 @@ async def read_request_head(reader: asyncio.StreamReader) -> bytes:
 def read_head() -> Callable[[asyncio.StreamReader], Awaitable[bytes]]:
     """Read one request head from a raw connection."""
     return read_request_head
+
+
+@pytest.fixture(scope="module")
+def forward_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+    """proxy.py on 127.0.0.1 requiring ``user:pass``; stopped by its PID."""
+    directory = tmp_path_factory.mktemp("proxy")
+    port_file = directory / "port"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "proxy",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--num-workers",
+            "1",
+            "--num-acceptors",
+            "1",
+            "--basic-auth",
+            "user:pass",
+            "--log-level",
+            "e",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        port = 0
+        while time.monotonic() < deadline:
+            text = port_file.read_text().strip() if port_file.exists() else ""
+            if text:
+                port = int(text)
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), timeout=1),
+                ):
+                    break
+            if process.poll() is not None:
+                pytest.fail("proxy.py exited at start")
+            time.sleep(0.1)
+        else:
+            pytest.fail("proxy.py did not start")
+        yield URL.build(scheme="http", host="127.0.0.1", port=port)
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def certificates() -> tuple[ssl.SSLContext, ssl.SSLContext, bytes]:
+    """A trustme CA: (server context, client context trusting it, leaf DER)."""
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(server)
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
+    return server, client, der

@@ -393,9 +393,14 @@ class ClientRequest:
         if self.chunked:
             writer.enable_chunking()
         headers = self.headers
-        if self.proxy is not None and not self.is_ssl() and self.proxy_auth:
+        if self.proxy is not None and not self.is_ssl():
+            # Forwarded by the proxy itself: its headers and credentials go
+            # in the request; through a tunnel they went in the CONNECT.
             headers = CIMultiDict(headers)
-            headers.setdefault(hdrs.PROXY_AUTHORIZATION, self.proxy_auth.encode())
+            if self.proxy_headers:
+                headers.extend(self.proxy_headers)
+            if self.proxy_auth is not None:
+                headers[hdrs.PROXY_AUTHORIZATION] = self.proxy_auth.encode()
         if self.expect100 and self.body is not None:
             headers = CIMultiDict(headers)
             headers[hdrs.EXPECT] = "100-continue"
