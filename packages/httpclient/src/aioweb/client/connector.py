@@ -209,7 +209,7 @@ class BaseConnector:
             for trace in traces:
                 await trace.send_connection_create_start()
             protocol = await self._create_connection(req, traces, timeout)
-            if self._closed:
+            if self.closed:  # closed while connecting
                 protocol.close()
                 raise ClientConnectionError("Connector is closed.")
         except BaseException:
@@ -286,8 +286,8 @@ class BaseConnector:
             per_host.discard(holder)
             if not per_host:
                 del self._acquired_per_host[key]
-        if isinstance(holder, _Placeholder) is False:
-            self._all.discard(holder)  # type: ignore[arg-type]
+        if not isinstance(holder, _Placeholder):
+            self._all.discard(holder)
         self._wake_waiter()
 
     def _release(

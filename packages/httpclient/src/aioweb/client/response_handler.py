@@ -23,7 +23,7 @@ the head are kept in :attr:`upgraded_tail` for whoever takes over.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from multidict import CIMultiDictProxy
 
@@ -243,11 +243,11 @@ class ResponseHandler(BaseProtocol):
             payload = streams.payload
             try:
                 parser.feed_eof()
-            except HttpParserError as error:
+            except HttpParserError as parse_error:
                 if payload is None:
-                    self._fail_head(error)
+                    self._fail_head(parse_error)
                 else:
-                    streams.parser_failed(error)
+                    streams.parser_failed(parse_error)
             streams.connection_lost(exc)
         if self._upgraded_reader is not None:
             self._upgraded_reader.eof(exc)
@@ -360,14 +360,14 @@ class ResponseHandler(BaseProtocol):
             waiter.set_result(None)
 
 
-class _TailSink:
+class _TailSink(Protocol):
     """Receives a connection's bytes after an upgrade (a WebSocket reader)."""
 
-    def __call__(self, data: bytes) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def __call__(self, data: bytes) -> None:
+        """Bytes received."""
 
-    def eof(self, exc: BaseException | None) -> None:  # pragma: no cover
-        raise NotImplementedError
+    def eof(self, exc: BaseException | None) -> None:
+        """The connection ended (with ``exc`` if it broke)."""
 
 
 def _client_payload_error(error: PayloadError) -> BaseException:
@@ -375,8 +375,6 @@ def _client_payload_error(error: PayloadError) -> BaseException:
     return ClientPayloadError(f"Response payload is not completed: {error!r}")
 
 
-def _retrieve(
-    future: asyncio.Future[object] | asyncio.Future[tuple[object, ...]],
-) -> None:
+def _retrieve(future: asyncio.Future[Any]) -> None:
     # A failure nobody awaits must not be logged as "never retrieved".
     future.add_done_callback(lambda f: f.cancelled() or f.exception())
