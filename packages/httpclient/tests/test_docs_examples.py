@@ -16,6 +16,10 @@ PAGES = [
     "resolvers.md",
     "cookies.md",
     "auth.md",
+    "quickstart.md",
+    "advanced.md",
+    "middlewares.md",
+    "reference.md",
 ]
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
