@@ -378,6 +378,8 @@ class ClientSession:
         if json is not None:
             data = JsonPayload(json, dumps=self._json_serialize)
         url = self._build_url(str_or_url)
+        if not url.absolute:
+            raise InvalidUrlClientError(url)
         if url.scheme not in _HTTP_SCHEMES and url.scheme not in _WS_SCHEMES:
             raise NonHttpUrlClientError(url)
         if not url.host:
