@@ -47,10 +47,12 @@ async def test_raise_for_status_session_and_request(base: URL) -> None:
             assert r.status == 500
         assert session.connector is not None
         assert session.connector._acquired == set()
-    async with ClientSession() as session:
-        async with session.get(base / "status" / "404") as resp:
-            with pytest.raises(ClientResponseError):
-                resp.raise_for_status()
+    async with (
+        ClientSession() as session,
+        session.get(base / "status" / "404") as resp,
+    ):
+        with pytest.raises(ClientResponseError):
+            resp.raise_for_status()
 
 
 async def test_raise_for_status_coroutine(base: URL) -> None:
