@@ -11,8 +11,8 @@ Two measurements, each as a ratio taken in one run on one machine:
    server receives them: ``WebSocketProtocol`` against wsproto's
    ``Connection`` and the websockets library's sans-I/O ``Protocol``.
 
-Each figure is the best of several repeats of a loop long enough to time
-(``time.perf_counter``), which filters out the noise of a shared machine;
+Each figure is the best of several rounds (``timeit``) in which the
+candidates take turns, which filters out the noise of a shared machine;
 pyperf's process isolation would take minutes here. Run with
 ``nox -s bench -- websocket`` or ``python bench/websocket/run.py``.
 """
@@ -22,36 +22,30 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import time
-from collections.abc import Callable
+import timeit
 
 MASK = b"\x9a\x1b\x5c\x3d"
 SIZES = [("16 B", 16), ("4 KiB", 4096), ("1 MiB", 1 << 20)]
 
 
-def best_of(func: Callable[[], object], loops: int, repeats: int) -> float:
-    """Seconds per call: the best of ``repeats`` runs of ``loops`` calls."""
-    best = float("inf")
+def interleaved_best(
+    timers: dict[str, timeit.Timer], repeats: int, target: float = 0.01
+) -> dict[str, float]:
+    """Seconds per call of each timer: the best of ``repeats`` rounds.
+
+    The candidates take turns within each round, so a burst of load on a
+    shared machine hits all of them rather than one.
+    """
+    loops = {name: timer.autorange()[0] for name, timer in timers.items()}
+    loops = {name: max(1, int(n * target / 0.2)) for name, n in loops.items()}
+    best = dict.fromkeys(timers, float("inf"))
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(loops):
-            func()
-        best = min(best, (time.perf_counter() - start) / loops)
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer.timeit(loops[name]) / loops[name])
     return best
 
 
-def calibrate(func: Callable[[], object], target: float = 0.05) -> int:
-    loops = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(loops):
-            func()
-        if time.perf_counter() - start >= target:
-            return loops
-        loops *= 4
-
-
-def mask_candidates() -> dict[str, Callable[[bytearray], object]]:
+def mask_timers(data: bytearray) -> dict[str, timeit.Timer]:
     from aiohttp._websocket.mask import _websocket_mask_cython
     from websockets.speedups import apply_mask as websockets_mask
 
@@ -60,9 +54,16 @@ def mask_candidates() -> dict[str, Callable[[bytearray], object]]:
     if not _implementation.COMPILED:
         print("note: aioweb's compiled twin is not loaded; timing the pure one")
     return {
-        "aioweb": lambda data: apply_mask(data, MASK),
-        "aiohttp": lambda data: _websocket_mask_cython(MASK, data),
-        "websockets": lambda data: websockets_mask(data, MASK),
+        # Direct calls, so the harness adds the same small cost to each.
+        "aioweb": timeit.Timer(
+            "f(d, m)", globals={"f": apply_mask, "d": data, "m": MASK}
+        ),
+        "aiohttp": timeit.Timer(
+            "f(m, d)", globals={"f": _websocket_mask_cython, "d": data, "m": MASK}
+        ),
+        "websockets": timeit.Timer(
+            "f(d, m)", globals={"f": websockets_mask, "d": data, "m": MASK}
+        ),
     }
 
 
@@ -70,11 +71,7 @@ def bench_mask(repeats: int) -> list[tuple[str, dict[str, float]]]:
     rows = []
     for label, size in SIZES:
         data = bytearray(os.urandom(size))
-        timings = {}
-        for name, func in mask_candidates().items():
-            call = functools.partial(func, data)
-            timings[name] = best_of(call, calibrate(call), repeats)
-        rows.append((label, timings))
+        rows.append((label, interleaved_best(mask_timers(data), repeats)))
     return rows
 
 
@@ -140,15 +137,17 @@ def bench_decode(repeats: int, count: int) -> list[tuple[str, dict[str, float]]]
         ("text, 100 B", ("é" * 50).encode(), 0x1),
     ):
         stream = masked_stream(count, payload, opcode)
-        timings = {}
-        for name, func in (
-            ("aioweb", decode_aioweb),
-            ("aioweb (pure)", decode_aioweb_pure),
-            ("wsproto", decode_wsproto),
-            ("websockets", decode_websockets),
-        ):
-            call = functools.partial(func, stream, count)
-            timings[name] = count / best_of(call, 1, repeats)
+        timers = {
+            name: timeit.Timer(functools.partial(func, stream, count))
+            for name, func in (
+                ("aioweb", decode_aioweb),
+                ("aioweb (pure)", decode_aioweb_pure),
+                ("wsproto", decode_wsproto),
+                ("websockets", decode_websockets),
+            )
+        }
+        best = interleaved_best(timers, repeats)
+        timings = {name: count / seconds for name, seconds in best.items()}
         rows.append((label, timings))
     return rows
 
@@ -178,7 +177,7 @@ def print_decode(rows: list[tuple[str, dict[str, float]]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--frames", type=int, default=20000)
     options = parser.parse_args()
     print_mask(bench_mask(options.repeats))

@@ -22,6 +22,7 @@ GROUPS = {"1", "2", "3", "4", "5", "6", "7", "9", "10"}
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.timeout(1500)  # wstest's own pace, on a loaded machine
 @pytest.mark.skipif(
     os.environ.get("AIOWEB_CONFORMANCE") != "1",
     reason="Autobahn runs once per nox run, in the session with AIOWEB_CONFORMANCE=1",

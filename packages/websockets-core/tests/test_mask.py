@@ -14,7 +14,10 @@ def reference_mask(data: bytes, mask: bytes) -> bytes:
     return bytes(b ^ mask[i % 4] for i, b in enumerate(data))
 
 
-@pytest.mark.parametrize("size", [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 4096, 65537])
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 511, 512, 4096, 65537, (1 << 17) + 3, 1 << 18],
+)
 def test_mask_matches_reference(mask_impl: ModuleType, size: int) -> None:
     payload = bytes(range(256)) * (size // 256 + 1)
     data = bytearray(payload[:size])
@@ -34,6 +37,19 @@ def test_mask_works_on_memoryview_slice(mask_impl: ModuleType) -> None:
     data = bytearray(b"xxpayloadyy")
     mask_impl.apply_mask(memoryview(data)[2:9], b"\x00\x00\x00\x20")
     assert bytes(data) == b"xxpayLoadyy"
+
+
+@pytest.mark.parametrize("offset", range(8))
+@pytest.mark.parametrize("size", [5, 600, 5000])
+def test_mask_at_every_alignment(mask_impl: ModuleType, offset: int, size: int) -> None:
+    # The word loop starts after a byte-wise head that depends on alignment.
+    payload = bytes(range(256)) * (size // 256 + 1)
+    data = bytearray(b"\xee" * offset + payload[:size] + b"\xee" * 3)
+    mask_impl.apply_mask(memoryview(data)[offset : offset + size], b"\x01\x7f\x80\xff")
+    assert data[:offset] == b"\xee" * offset
+    assert data[offset + size :] == b"\xee" * 3
+    expected = reference_mask(payload[:size], b"\x01\x7f\x80\xff")
+    assert bytes(data[offset : offset + size]) == expected
 
 
 @pytest.mark.parametrize("mask", [b"", b"abc", b"abcde"])
