@@ -90,3 +90,20 @@ def test_no_asyncio_anywhere_in_the_package() -> None:
 def test_the_pure_modules_stay_small() -> None:
     for path in SOURCE.glob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) < 600, path.name
+
+
+def _public(cls: type) -> set[str]:
+    return {name for name in dir(cls) if not name.startswith("_")}
+
+
+def test_the_twins_mirror_each_other_name_for_name(both_twins: object) -> None:
+    pure, compiled = both_twins  # type: ignore[misc]
+    for name in ("RequestParser", "ResponseParser", "RequestHead", "ResponseHead"):
+        assert _public(getattr(pure, name)) == _public(getattr(compiled, name)), name
+    assert _public(pure.RequestParser) == {"feed_data", "feed_eof", "lenient"}
+    assert _public(pure.ResponseParser) == {
+        "feed_data",
+        "feed_eof",
+        "lenient",
+        "expect_response",
+    }
