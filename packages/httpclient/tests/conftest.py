@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -122,10 +124,8 @@ def read_head() -> Callable[[asyncio.StreamReader], Awaitable[bytes]]:
     return read_request_head
 
 
-@pytest.fixture(scope="module")
-def forward_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
-    """proxy.py on 127.0.0.1 requiring ``user:pass``; stopped by its PID."""
-    directory = tmp_path_factory.mktemp("proxy")
+@contextlib.contextmanager
+def _run_proxy(directory: Path, *extra: str) -> Iterator[int]:
     port_file = directory / "port"
     process = subprocess.Popen(
         [
@@ -146,6 +146,7 @@ def forward_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
             "user:pass",
             "--log-level",
             "e",
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -167,7 +168,7 @@ def forward_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
             time.sleep(0.1)
         else:
             pytest.fail("proxy.py did not start")
-        yield URL.build(scheme="http", host="127.0.0.1", port=port)
+        yield port
     finally:
         os.kill(process.pid, signal.SIGTERM)
         try:
@@ -178,11 +179,42 @@ def forward_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
 
 
 @pytest.fixture(scope="module")
-def certificates() -> tuple[ssl.SSLContext, ssl.SSLContext, bytes]:
-    """A trustme CA: (server context, client context trusting it, leaf DER)."""
+def forward_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+    """proxy.py on 127.0.0.1 requiring ``user:pass``; stopped by its PID."""
+    with _run_proxy(tmp_path_factory.mktemp("proxy")) as port:
+        yield URL.build(scheme="http", host="127.0.0.1", port=port)
+
+
+@pytest.fixture(scope="module")
+def tls_forward_proxy(
+    tmp_path_factory: pytest.TempPathFactory, _ca: Any
+) -> Iterator[URL]:
+    """proxy.py spoken to over TLS (an HTTPS proxy), certificate from the CA."""
+    directory = tmp_path_factory.mktemp("tls-proxy")
+    cert = _ca.issue_cert("127.0.0.1")
+    cert.private_key_pem.write_to_path(str(directory / "key.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(directory / "cert.pem"))
+    with _run_proxy(
+        directory,
+        "--cert-file",
+        str(directory / "cert.pem"),
+        "--key-file",
+        str(directory / "key.pem"),
+    ) as port:
+        yield URL.build(scheme="https", host="127.0.0.1", port=port)
+
+
+@pytest.fixture(scope="module")
+def _ca() -> Any:
     import trustme
 
-    ca = trustme.CA()
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def certificates(_ca: Any) -> tuple[ssl.SSLContext, ssl.SSLContext, bytes]:
+    """A trustme CA: (server context, client context trusting it, leaf DER)."""
+    ca = _ca
     cert = ca.issue_cert("localhost", "127.0.0.1")
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(server)

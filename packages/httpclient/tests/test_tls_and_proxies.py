@@ -137,3 +137,22 @@ async def test_env_proxy_with_trust_env(
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     async with ClientSession(trust_env=True) as session, session.get(origin) as resp:
         assert resp.status == 200
+
+
+async def test_https_through_an_https_proxy(
+    tls_forward_proxy: URL, tls_base: URL, certificates: Certs
+) -> None:
+    # TLS to the proxy, and TLS to the origin inside that (TLS in TLS).
+    _, client_context, _ = certificates
+    async with (
+        ClientSession() as session,
+        session.get(
+            tls_base,
+            ssl=client_context,
+            proxy=tls_forward_proxy,
+            proxy_auth=BasicAuth("user", "pass"),
+        ) as resp,
+    ):
+        data = await resp.json()
+    assert data["secure"] is True
+    assert "Proxy-Authorization" not in data["headers"]

@@ -76,7 +76,7 @@ async def connect_through_proxy(
         proxy.port or (443 if proxy_ssl else 80),
         traces,
         timeout,
-        ssl=True if proxy_ssl else None,
+        ssl=_proxy_ssl(connector._ssl_for(req)) if proxy_ssl else None,
         proxy=True,
     )
     if not req.is_ssl():
@@ -115,6 +115,14 @@ async def connect_through_proxy(
     if isinstance(origin_ssl, Fingerprint):
         check_fingerprint(origin_ssl, tls_protocol)
     return tls_protocol
+
+
+def _proxy_ssl(
+    setting: ssl_module.SSLContext | bool | Fingerprint,
+) -> ssl_module.SSLContext | bool:
+    # As aiohttp: the request's TLS setting reaches the proxy too (a context
+    # trusting a private CA, or no checks); a pin is for the origin only.
+    return True if isinstance(setting, Fingerprint) else setting
 
 
 async def _open_tunnel(protocol: ResponseHandler, req: ClientRequest) -> None:
