@@ -144,3 +144,51 @@ async def test_unix_connector() -> None:
                     await session.get("http://any.host/")
         finally:
             await runner.cleanup()
+
+
+async def test_socket_factory_local_addr_and_happy_eyeballs(app_server: Start) -> None:
+    import socket
+
+    app = web.Application()
+
+    async def peer(request: web.Request) -> web.Response:
+        return web.Response(text=request.remote or "")
+
+    app.router.add_get("/", peer)
+    url = await app_server(app)
+    made: list[socket.socket] = []
+
+    def factory(addr_info: tuple) -> socket.socket:  # type: ignore[type-arg]
+        family, kind, proto, _, _ = addr_info
+        sock = socket.socket(family, kind, proto)
+        made.append(sock)
+        return sock
+
+    connector = TCPConnector(
+        socket_factory=factory,
+        local_addr=("127.0.0.1", 0),
+        happy_eyeballs_delay=0.1,
+        interleave=1,
+    )
+    async with (
+        ClientSession(connector=connector) as session,
+        session.get(url) as resp,
+    ):
+        assert await resp.text() == "127.0.0.1"
+    assert made
+
+
+async def test_resolver_failure_is_a_dns_error() -> None:
+    from aioweb.client import AbstractResolver, ClientConnectorDNSError
+
+    class Failing(AbstractResolver):
+        async def resolve(self, host: str, port: int = 0, family: int = 0) -> list:  # type: ignore[override,type-arg]
+            raise OSError(-2, "Name or service not known")
+
+        async def close(self) -> None:
+            pass
+
+    async with ClientSession(connector=TCPConnector(resolver=Failing())) as session:
+        with pytest.raises(ClientConnectorDNSError) as info:
+            await session.get("http://no-such-host.test/")
+    assert info.value.host == "no-such-host.test"

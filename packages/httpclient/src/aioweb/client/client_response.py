@@ -458,8 +458,9 @@ class ClientResponse:
         return f"<ClientResponse({self._url}) [{self.status} {self.reason}]>"
 
     def __del__(self) -> None:
-        # A response dropped without release must not keep its slot.
-        if self._connection is not None:
+        # A response dropped without release must not keep its slot; after
+        # the loop closed there is nothing left to give back.
+        if self._connection is not None and not self._loop.is_closed():
             self._connection.close()
 
 
