@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
@@ -101,7 +102,8 @@ class ClientResponse:
         self._url = url.with_fragment(None) if url.raw_fragment else url
         self._writer = writer
         self._continue = continue100
-        self._timer = timer
+        # The session's ``total`` timer; none when made outside a session.
+        self._timer = timer if timer is not None else contextlib.nullcontext()
         self._request_info = request_info
         self._traces: tuple[Trace, ...] = tuple(traces or ())
         self._loop = loop
