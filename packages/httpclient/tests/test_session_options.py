@@ -111,3 +111,27 @@ async def test_invalid_urls(base: URL) -> None:
             await session.get("ftp://example.com/")
         with pytest.raises(InvalidUrlClientError):
             await session.get("/relative/without/base")
+
+
+async def test_links_and_content_disposition(app_server: Start) -> None:
+    app = web.Application()
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(
+            text="x",
+            headers={
+                "Link": '</page/2>; rel="next", <https://other.example/a>; rel="alt"',
+                "Content-Disposition": 'attachment; filename="report.csv"',
+            },
+        )
+
+    app.router.add_get("/page/1", page)
+    base = await app_server(app)
+    async with ClientSession() as session, session.get(base / "page" / "1") as resp:
+        links = resp.links
+        assert links["next"]["url"] == base / "page" / "2"
+        assert links["alt"]["url"] == URL("https://other.example/a")
+        disposition = resp.content_disposition
+        assert disposition is not None
+        assert disposition.type == "attachment"
+        assert disposition.filename == "report.csv"
