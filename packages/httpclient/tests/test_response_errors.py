@@ -314,3 +314,29 @@ async def test_cr_lf_is_refused_before_sending(
         with pytest.raises(error):
             await session.request(method, url, **kwargs)
     assert server.connections == 0
+
+
+async def test_slow_consumer_is_not_a_read_timeout(raw_server: Start) -> None:
+    # The body fills the reader's buffer; the consumer then waits longer
+    # than sock_read before reading on. The server was not silent.
+    size = 1_000_000
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % size)
+        writer.write(b"x" * size)
+        await writer.drain()
+        await reader.read()
+
+    server = await raw_server(handler)
+    timeout = ClientTimeout(sock_read=0.2)
+    async with (
+        ClientSession(timeout=timeout, read_bufsize=2**14) as session,
+        session.get(server.url) as resp,
+    ):
+        first = await resp.content.readexactly(10)
+        await asyncio.sleep(0.5)
+        rest = await resp.read()
+    assert len(first) + len(rest) == size

@@ -228,6 +228,19 @@ class ResponseHandler(BaseProtocol):
             if self._read_timer is not None:
                 self._read_timer.cancel()
 
+    def pause_reading(self) -> None:
+        """The body's reader is full: stop reading, and stop the read timer
+        (the silence is the consumer's, not the peer's)."""
+        super().pause_reading()
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+
+    def resume_reading(self) -> None:
+        """Read again, and count the peer's silence from now."""
+        super().resume_reading()
+        if self._read_timer is not None and not self._message_done:
+            self._read_timer.reschedule()
+
     def eof_received(self) -> bool:
         """Let asyncio close the transport; ``connection_lost`` does the rest."""
         return False
