@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Final
 
 from aioweb.websocket import (
+    DEFAULT_MAX_FRAGMENTS,
     DEFAULT_MAX_MESSAGE_SIZE,
     PerMessageDeflate,
     Role,
@@ -76,7 +77,7 @@ class WebSocketBase:
         heartbeat: send a ping after this many seconds without traffic,
             and drop the connection if nothing answers within half of it.
         max_msg_size: the largest message accepted, after decompression;
-            ``0`` for no limit.
+            ``0`` for no limit (on the number of fragments too).
         reader_limit: bytes of unread messages above which reading from
             the transport pauses.
 
@@ -173,6 +174,10 @@ class WebSocketBase:
             # deflate could not shrink it (5 bytes per stored block).
             max_frame_size=None if limit is None else limit + limit // 8192 + 1024,
             max_message_size=limit,
+            # Without a size limit the number of fragments is not limited
+            # either: a 4 MiB message may come in 64-byte fragments
+            # (Autobahn 9.3.1), and the bytes they carry are what costs.
+            max_fragments=None if limit is None else DEFAULT_MAX_FRAGMENTS,
             # The reader answers pings, and holds pongs back when the
             # transport is congested.
             auto_pong=False,
