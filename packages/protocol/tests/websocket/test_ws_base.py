@@ -286,6 +286,28 @@ async def test_max_msg_size_zero_is_unlimited(open_ws: Any) -> None:
     assert await pair.ws.receive_bytes(timeout=10) == payload
 
 
+async def test_max_msg_size_zero_lifts_the_fragment_limit(open_ws: Any) -> None:
+    # 4 MiB in 64-byte fragments, as Autobahn case 9.3.1 sends it.
+    pair = await open_ws(max_msg_size=0)
+    core = pair.peer.connection
+    count = 65536
+    pair.peer.send(
+        b"".join(
+            core.send_binary(b"z" * 64, final=i == count - 1) for i in range(count)
+        )
+    )
+    assert await pair.ws.receive_bytes(timeout=30) == b"z" * (64 * count)
+
+
+async def test_fragments_stay_limited_with_a_size_limit(open_ws: Any) -> None:
+    pair = await open_ws(max_msg_size=1 << 20)
+    core = pair.peer.connection
+    pair.peer.send(b"".join(core.send_binary(b"", final=False) for _ in range(5000)))
+    message = await pair.ws.receive(timeout=10)
+    assert message.type is WSMsgType.ERROR
+    assert pair.ws.close_code == WSCloseCode.MESSAGE_TOO_BIG
+
+
 async def test_server_role_against_a_client_peer(open_ws: Any) -> None:
     pair = await open_ws(role=Role.SERVER, echo=True)
     await pair.ws.send_str("from the server")
