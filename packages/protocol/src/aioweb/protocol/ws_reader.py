@@ -10,12 +10,13 @@ for a Ping, the echo of a Close frame, the Close frame that fails the
 connection) are written at once, so a peer's ping is answered even while the
 application is not reading.
 
-Pongs are written by the reader itself, under ``autoping``: one for the
-latest of the pings a chunk of bytes carried, and none while the transport's
-write buffer holds more than ``pong_backlog`` bytes (RFC 6455 §5.5.3 lets an
-endpoint answer only the most recent ping). A peer that floods pings and
-never reads thus cannot make this side buffer pongs without end; the owed
-pong goes out with the next bytes received once the buffer has drained.
+Pongs are written by the reader itself, under ``autoping``: one for every
+ping while the transport's write buffer holds at most ``pong_backlog``
+bytes, and none above that, where only the latest ping stays owed (RFC 6455
+§5.5.3 lets an endpoint answer only the most recent ping). A peer that
+floods pings and never reads thus cannot make this side buffer pongs
+without end; the owed pong goes out with the next bytes received once the
+buffer has drained.
 
 Flow control: when the queue holds more than ``limit`` bytes, or more than
 ``max_messages`` messages, the reader asks the protocol to pause reading from
@@ -308,6 +309,10 @@ class WebSocketReader:
             return True
         if self._autoping:
             if isinstance(event, Ping):
+                if self._pong_owed is not None:
+                    # The earlier ping's pong goes out first unless the
+                    # transport is congested; then only the latest is owed.
+                    self._write_pending()
                 self._pong_owed = event.data
                 return True
             return False
