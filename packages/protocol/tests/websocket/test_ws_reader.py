@@ -243,9 +243,28 @@ def frames_sent(sent: list[bytes]) -> list[object]:
     return list(peer.events())
 
 
-def test_one_pong_for_the_latest_ping_of_a_chunk() -> None:
+def test_a_pong_for_every_ping_of_a_chunk() -> None:
+    # Autobahn case 2.10 expects all ten pongs, in order.
     reader, peer, _, sent = make_reader()
     reader.feed_data(peer.send_ping(b"1") + peer.send_ping(b"2") + peer.send_ping(b"3"))
+    assert frames_sent(sent) == [Pong(b"1"), Pong(b"2"), Pong(b"3")]
+
+
+def test_one_pong_for_the_latest_ping_of_a_chunk_while_congested() -> None:
+    backlog = [10**6]
+    sent: list[bytes] = []
+    reader = WebSocketReader(
+        WebSocketProtocol(Role.SERVER, auto_pong=False),
+        Flow(),
+        sent.append,
+        write_buffer_size=lambda: backlog[0],
+        pong_backlog=1000,
+    )
+    peer = WebSocketProtocol(Role.CLIENT)
+    reader.feed_data(peer.send_ping(b"1") + peer.send_ping(b"2") + peer.send_ping(b"3"))
+    assert sent == []
+    backlog[0] = 0
+    reader.feed_data(peer.send_text("next"))
     assert frames_sent(sent) == [Pong(b"3")]
 
 
