@@ -66,6 +66,7 @@ REQUESTS_RESPONSES = {
     "FileField",
     "StreamResponse",
     "Response",
+    "FileResponse",
     "json_response",
     "ContentCoding",
 }

@@ -15,6 +15,7 @@ from .app import Application
 from .app_key import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
 from .chain_map import ChainMapProxy
 from .cleanup_ctx import CleanupContext, CleanupError
+from .file_response import FileResponse
 from .http_exceptions import (
     HTTPAccepted,
     HTTPBadGateway,
@@ -186,6 +187,7 @@ __all__ = (
     "FileField",
     "StreamResponse",
     "Response",
+    "FileResponse",
     "json_response",
     "ContentCoding",
     "HTTPException",
