@@ -114,13 +114,3 @@ async def test_options_route_for_cors(
     assert info.handler is preflight
     with pytest.raises(RuntimeError, match="OPTIONS route was set already"):
         resource.set_options_route(preflight)
-
-
-async def test_file_serving_is_not_part_of_routing(
-    directory: Path, make_request: Callable[..., Any]
-) -> None:
-    router = web.UrlDispatcher()
-    router.add_static("/static", directory)
-    info = await router.resolve(make_request("GET", "/static/a%20b.txt"))
-    with pytest.raises(NotImplementedError, match="static-files layer"):
-        await info.handler(make_request("GET", "/static/a%20b.txt"))

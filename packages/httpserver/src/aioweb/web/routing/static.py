@@ -1,26 +1,41 @@
 """The resource that serves a directory of files under a URL prefix.
 
-This module holds the routing half: matching ``GET``/``HEAD`` under the
-prefix (the rest of the path becomes ``match_info["filename"]``) and building
-URLs with ``url_for(filename=...)``, optionally with a content-hash version
-query (``?v=...``) for cache busting. Serving the file (ranges, conditional
-requests, index pages, symlink policy) belongs to the static-files layer,
-which replaces :meth:`StaticResource._handle`.
+Matching ``GET``/``HEAD`` under the prefix (the rest of the path becomes
+``match_info["filename"]``), building URLs with ``url_for(filename=...)``,
+optionally with a content-hash version query (``?v=...``) for cache busting,
+and serving: a file through :class:`~aioweb.web.FileResponse` (ranges,
+conditional requests, sidecars), a directory as an index page when
+``show_index`` is on.
+
+How a name is kept inside the directory: the filename (already
+percent-decoded, so ``%2e%2e`` and ``%2f`` are plain ``..`` and ``/`` here)
+is refused with 403 if it is absolute or names a drive or share (``C:``,
+``\\host``), and with 404 if it holds a NUL byte or a backslash. The rest is
+joined to the directory and resolved; a result outside the directory is 404.
+With ``follow_symlinks`` off every symbolic link is resolved before that
+check, so a link leading out of the directory is 404 too; with it on only the
+name itself must stay inside (``..`` is normalised first) and links may lead
+anywhere.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
+import html
 import os
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Final
 
 from yarl import URL
 
 from aioweb.protocol import hdrs
 
+from ..file_response import FileResponse
+from ..http_exceptions import HTTPForbidden, HTTPNotFound
+from ..response import Response as PageResponse
 from ..typedefs import ExpectHandler, Request, ResolvableRequest, Response
 from .match_info import UrlMappingMatchInfo
 from .paths import InvalidPath, decode_path, quote_path
@@ -183,8 +198,62 @@ class StaticResource(PrefixResource):
         return UrlMappingMatchInfo({"filename": filename}, route), self._allowed_methods
 
     async def _handle(self, request: Request) -> Response:
-        raise NotImplementedError(
-            "serving files is provided by the static-files layer of aioweb.web"
+        filename = request.match_info["filename"]
+        if "\x00" in filename or "\\" in filename:
+            # A NUL ends a name in C; a backslash is a separator on Windows.
+            raise HTTPNotFound()
+        if PurePosixPath(filename).anchor or PureWindowsPath(filename).drive:
+            # An absolute name ("/etc/passwd", "C:/x", "//host/share") would
+            # replace the directory when joined to it.
+            raise HTTPForbidden()
+        unresolved = self._directory.joinpath(filename)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self._response_for, unresolved)
+
+    def _response_for(self, unresolved: Path) -> Response:
+        """The answer for a path under the directory (runs in a thread)."""
+        try:
+            if self._follow_symlinks:
+                normalized = Path(os.path.normpath(unresolved))
+                normalized.relative_to(self._directory)
+                path = normalized.resolve()
+            else:
+                path = unresolved.resolve()
+                path.relative_to(self._directory)
+        except (ValueError, OSError, RuntimeError) as error:
+            # Outside the directory, a name too long, a symlink loop
+            # (RuntimeError before Python 3.13).
+            raise HTTPNotFound() from error
+        try:
+            is_dir = path.is_dir()
+        except PermissionError as error:
+            raise HTTPForbidden() from error
+        except (OSError, ValueError) as error:
+            raise HTTPNotFound() from error
+        if is_dir:
+            if not self._show_index:
+                raise HTTPForbidden()
+            try:
+                page = self._index_page(path)
+            except PermissionError as error:
+                raise HTTPForbidden() from error
+            return PageResponse(text=page, content_type="text/html")
+        return FileResponse(path, chunk_size=self._chunk_size)
+
+    def _index_page(self, directory: Path) -> str:
+        """An HTML list of a directory's entries, linked under the prefix."""
+        relative = directory.relative_to(self._directory).as_posix()
+        title = html.escape(f"Index of /{'' if relative == '.' else relative}")
+        items = []
+        for entry in sorted(directory.iterdir()):
+            entry_path = entry.relative_to(self._directory).as_posix()
+            href = html.escape(quote_path(f"{self._prefix}/{entry_path}"))
+            label = f"{entry.name}/" if entry.is_dir() else entry.name
+            items.append(f'<li><a href="{href}">{html.escape(label)}</a></li>')
+        listing = "\n".join(items)
+        return (
+            f"<html>\n<head>\n<title>{title}</title>\n</head>\n<body>\n"
+            f"<h1>{title}</h1>\n<ul>\n{listing}\n</ul>\n</body>\n</html>"
         )
 
     def __len__(self) -> int:
