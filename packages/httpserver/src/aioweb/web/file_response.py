@@ -60,6 +60,7 @@ for _type, _extension in (
     ("application/x-bzip2", ".bz2"),
     ("application/x-compress", ".Z"),
     ("application/x-xz", ".xz"),
+    ("text/javascript", ".js"),  # RFC 9239
     ("text/javascript", ".mjs"),
 ):
     _CONTENT_TYPES.add_type(_type, _extension)
