@@ -144,6 +144,9 @@ def build_wheels(
 def install_aioweb(session: nox.Session, *, pure: bool = False) -> None:
     """Build and install all packages plus every package's test requirements."""
     wheelhouse = Path(session.create_tmp()) / "wheels"
+    # create_tmp() also points TMPDIR into .nox/, whose long paths overflow the
+    # 108-byte AF_UNIX limit in tests that bind Unix sockets: keep the system's.
+    session.env.pop("TMPDIR", None)
     # Only this build's wheels: an earlier run's would be installed too.
     shutil.rmtree(wheelhouse, ignore_errors=True)
     wheels = build_wheels(session, wheelhouse, pure=pure)
