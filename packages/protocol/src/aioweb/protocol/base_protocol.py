@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import cast
 
 __all__ = ("BaseProtocol",)
 
@@ -69,8 +70,9 @@ class BaseProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Keep the transport (asyncio calls this once)."""
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # Not an isinstance check: uvloop's transports have asyncio.Transport's
+        # methods without deriving from it.
+        self.transport = cast(asyncio.Transport, transport)
 
     def connection_lost(self, exc: BaseException | None) -> None:
         """Forget the transport and fail a pending drain."""
