@@ -116,3 +116,32 @@ async def test_real_transport_flow_control() -> None:
         sink.transport.close()
         server.close()
         await server.wait_closed()
+
+
+def test_a_uvloop_transport_is_taken() -> None:
+    # uvloop's transports do not derive from asyncio.Transport.
+    import uvloop
+
+    async def exchange() -> bytes:
+        loop = asyncio.get_running_loop()
+        made: asyncio.Future[BaseProtocol] = loop.create_future()
+
+        def factory() -> BaseProtocol:
+            protocol = BaseProtocol(loop)
+            loop.call_soon(made.set_result, protocol)
+            return protocol
+
+        server = await loop.create_server(factory, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        protocol = await asyncio.wait_for(made, 5)
+        assert protocol.transport is not None
+        protocol.transport.write(b"through uvloop")
+        data = await reader.readexactly(14)
+        writer.close()
+        await writer.wait_closed()
+        server.close()
+        await server.wait_closed()
+        return data
+
+    assert uvloop.run(exchange()) == b"through uvloop"
