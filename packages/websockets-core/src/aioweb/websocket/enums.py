@@ -30,14 +30,14 @@ class State(enum.Enum):
     another HTTP stack.
     """
 
-    #: Data frames flow both ways (section 4.1, "_The WebSocket Connection is
-    #: Established_").
+    #: Data frames flow both ways (section 4.1, "The WebSocket Connection is
+    #: Established").
     OPEN = "open"
     #: We sent a Close frame and wait for the peer's (section 7.1.2).
     LOCAL_CLOSING = "local-closing"
     #: Both Close frames were exchanged (the peer's Close frame is answered at
     #: once, section 5.5.1), the connection failed (section 7.1.7) or the peer
-    #: went away (section 7.1.4, "_The WebSocket Connection is Closed_").
+    #: went away (section 7.1.4, "The WebSocket Connection is Closed").
     CLOSED = "closed"
 
 
