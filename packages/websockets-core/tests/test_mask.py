@@ -78,7 +78,10 @@ def test_the_build_loaded_the_expected_twin() -> None:
     """Fails when the extension should have been compiled and loaded but is not."""
     if _implementation.NO_EXTENSIONS:
         assert not _implementation.COMPILED
+        assert _implementation.FrameReader.__module__.endswith("._reader")
     elif os.environ.get("AIOWEB_REQUIRE_EXTENSIONS"):
         assert _implementation.COMPILED, "the compiled _cmask extension is missing"
+        reader_module = _implementation.FrameReader.__module__
+        assert reader_module.endswith("_creader"), "the compiled reader is missing"
     else:
         pytest.skip("neither AIOWEB_NO_EXTENSIONS nor AIOWEB_REQUIRE_EXTENSIONS set")
