@@ -8,6 +8,8 @@ from __future__ import annotations
 # Before the imports: modules of this package read it (the Server header).
 __version__ = "0.1.0"
 
+from typing import Any
+
 from aioweb.protocol import WSCloseCode, WSMessage, WSMsgType
 
 from .access_log import AbstractAccessLogger, AccessLogger
@@ -123,6 +125,20 @@ from .sites import BaseSite, SockSite, TCPSite, UnixSite
 from .stream_response import ContentCoding, StreamResponse
 from .typedefs import Handler, Middleware, ResolvableRequest, RoutableRequest
 from .websocket_response import WebSocketReady, WebSocketResponse
+
+# gunicorn is an optional extra, so its worker classes load on first access
+# (``--worker-class aioweb.web.GunicornWebWorker``) and stay out of
+# ``__all__``: a star import must not need gunicorn.
+_WORKERS = frozenset({"GunicornWebWorker", "GunicornUVLoopWebWorker"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WORKERS:
+        from . import worker
+
+        return getattr(worker, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = (
     "__version__",
