@@ -132,35 +132,6 @@ def test_failing_test_leaves_nothing_open(pytester: pytest.Pytester, mode: str) 
     assert "Task was destroyed" not in output
 
 
-CORE_FIXTURES_SUITE = """
-def test_server(aioweb_server):
-    pass
-
-def test_raw_server(aioweb_raw_server):
-    pass
-
-def test_client(aioweb_client):
-    pass
-"""
-
-
-def test_core_fixtures_fail_with_a_message_naming_what_is_missing(
-    pytester: pytest.Pytester,
-) -> None:
-    pytester.makeini(INI)
-    pytester.makepyfile(test_cores=CORE_FIXTURES_SUITE)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(errors=3)
-    result.stdout.fnmatch_lines(
-        [
-            "*MissingExtraError: aioweb_server needs aioweb*",
-            "*MissingExtraError: aioweb_raw_server needs aioweb*",
-            "*MissingExtraError: aioweb_client needs aioweb*",
-        ],
-        consecutive=False,
-    )
-
-
 def test_require_names_the_extra_for_a_missing_module() -> None:
     with pytest.raises(MissingExtraError) as caught:
         require("aioweb_client", "aioweb.not_a_module", extra="server")

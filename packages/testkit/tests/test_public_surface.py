@@ -36,6 +36,12 @@ PUBLIC = {
     "LOOP_NAMES",
     "unused_port",
     "get_unused_port_socket",
+    "BaseTestServer",
+    "TestServer",
+    "RawTestServer",
+    "TestClient",
+    "make_mocked_request",
+    "AioWebTestCase",
     "TestkitError",
     "MissingExtraError",
     "FakeServerError",
@@ -70,20 +76,26 @@ def test_exception_hierarchy_has_one_root() -> None:
     assert issubclass(BadRequest, FakeServerError)
 
 
-def test_plugin_modules_awaiting_the_cores_define_no_pretend_classes() -> None:
+def test_server_side_names_come_from_their_modules() -> None:
     import aioweb.testkit.client
     import aioweb.testkit.mocking
     import aioweb.testkit.server
     import aioweb.testkit.unittest_case
 
     for module, name in [
+        (aioweb.testkit.server, "BaseTestServer"),
         (aioweb.testkit.server, "TestServer"),
         (aioweb.testkit.server, "RawTestServer"),
         (aioweb.testkit.client, "TestClient"),
         (aioweb.testkit.mocking, "make_mocked_request"),
         (aioweb.testkit.unittest_case, "AioWebTestCase"),
     ]:
-        assert not hasattr(module, name), (
-            f"{module.__name__}.{name} is documented as not written"
-        )
-        assert name in (module.__doc__ or "")
+        assert getattr(aioweb.testkit, name) is getattr(module, name)
+        assert name in module.__all__
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    import pytest
+
+    with pytest.raises(AttributeError, match="NoSuchName"):
+        aioweb.testkit.NoSuchName  # noqa: B018

@@ -2,12 +2,19 @@
 
 Installed with aioweb-protocol alone, it gives the scripted fake servers
 (:class:`FakeServer`, :class:`FakeWebSocketServer`), the loop and port
-helpers, and the pytest plugin (``fake_server``, ``aioweb_unused_port``,
-``--aioweb-loop``). Test servers and clients for aioweb applications come
-with the ``[server]`` extra (see :mod:`aioweb.testkit.server`).
+functions, and the pytest plugin (``fake_server``, ``aioweb_unused_port``,
+``--aioweb-loop``). Test servers and clients for aioweb applications
+(:class:`TestServer`, :class:`RawTestServer`, :class:`TestClient`,
+:func:`make_mocked_request`, :class:`AioWebTestCase`) come with the
+``[server]`` extra. They are imported when first used, so that the testkit
+imports without them; using one that is not installed raises
+:class:`MissingExtraError` naming the extra.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import FakeServerError, MissingExtraError, TestkitError
 from .fake import (
@@ -40,7 +47,33 @@ from .fake import (
 from .loop import LOOP_NAMES, LoopFactory, loop_context, loop_factories
 from .ports import get_unused_port_socket, unused_port
 
+if TYPE_CHECKING:
+    from .client import TestClient
+    from .mocking import make_mocked_request
+    from .server import BaseTestServer, RawTestServer, TestServer
+    from .unittest_case import AioWebTestCase
+
 __version__ = "0.1.0"
+
+# Names of the optional side, by the module that defines them.
+_LAZY = {
+    "BaseTestServer": "server",
+    "TestServer": "server",
+    "RawTestServer": "server",
+    "TestClient": "client",
+    "make_mocked_request": "mocking",
+    "AioWebTestCase": "unittest_case",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = (
     "__version__",
@@ -78,6 +111,13 @@ __all__ = (
     "LOOP_NAMES",
     "unused_port",
     "get_unused_port_socket",
+    # test servers and clients for aioweb applications (``[server]``)
+    "BaseTestServer",
+    "TestServer",
+    "RawTestServer",
+    "TestClient",
+    "make_mocked_request",
+    "AioWebTestCase",
     # errors
     "TestkitError",
     "MissingExtraError",

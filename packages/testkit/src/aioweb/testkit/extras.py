@@ -15,7 +15,19 @@ from types import ModuleType
 
 from .exceptions import MissingExtraError
 
-__all__ = ("require",)
+__all__ = (
+    "CLIENT_CORE",
+    "SERVER_CORE",
+    "require",
+    "require_client_core",
+    "require_server_core",
+)
+
+#: The names of ``aioweb.web`` the test servers are built on.
+SERVER_CORE = ("Application", "AppRunner", "ServerRunner", "Server", "SockSite")
+
+#: The names of ``aioweb.client`` the test client is built on.
+CLIENT_CORE = ("ClientSession", "CookieJar")
 
 
 def require(
@@ -52,3 +64,29 @@ def require(
             f"installed {module} does not provide them"
         )
     return imported
+
+
+def require_server_core(feature: str) -> ModuleType:
+    """Return ``aioweb.web`` if it has the server core, else raise.
+
+    Raises:
+        MissingExtraError: ``aioweb.web`` is not installed or lacks a name of
+            :data:`SERVER_CORE`; the message names ``feature`` and the extra.
+    """
+    return require(feature, "aioweb.web", SERVER_CORE, extra="server")
+
+
+def require_client_core(feature: str, *, extra: str = "client") -> ModuleType:
+    """Return ``aioweb.client`` if it has the client core, else raise.
+
+    Args:
+        feature: what needs it, for the message.
+        extra: the extra to name; ``"server"`` for the test client, which
+            needs both sides.
+
+    Raises:
+        MissingExtraError: ``aioweb.client`` is not installed or lacks a name
+            of :data:`CLIENT_CORE`; the message names ``feature`` and the
+            extra.
+    """
+    return require(feature, "aioweb.client", CLIENT_CORE, extra=extra)

@@ -10,11 +10,16 @@ Fixtures:
 * ``aioweb_unused_port``: a function returning a free port.
 * ``aioweb_tls_certificates``: a session-wide
   :class:`~aioweb.testkit.TLSCertificates` (needs ``[tls]``).
-* ``aioweb_server``, ``aioweb_raw_server``, ``aioweb_client``: test servers
-  and clients over aioweb's own server and client. They need
-  ``aioweb-testkit[server]`` and the server and client cores; until those
-  exist the fixtures fail at setup with a
-  :class:`~aioweb.testkit.MissingExtraError` saying what is missing.
+* ``aioweb_server(app, *, host, port, **runner_kwargs)``,
+  ``aioweb_raw_server(handler, *, port, **kwargs)`` and
+  ``aioweb_client(app_or_server, *, server_kwargs, **session_kwargs)``:
+  async factories of started :class:`~aioweb.testkit.TestServer`,
+  :class:`~aioweb.testkit.RawTestServer` and
+  :class:`~aioweb.testkit.TestClient` objects, each closed at teardown,
+  whether the test passed or failed. They need ``aioweb-testkit[server]``;
+  without it they fail at setup with a
+  :class:`~aioweb.testkit.MissingExtraError` naming the extra (the fake
+  servers need nothing more than the testkit).
 
 Option ``--aioweb-loop=uvloop`` runs every async test on uvloop as well as on
 the default asyncio loop, through pytest-asyncio's
@@ -23,19 +28,23 @@ the default asyncio loop, through pytest-asyncio's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import NoReturn
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
 
-from .client import CLIENT_CORE
 from .exceptions import MissingExtraError
-from .extras import require
+from .extras import require_client_core, require_server_core
 from .fake import FakeServerFactory, TLSCertificates
 from .loop import LOOP_NAMES, LoopFactory, loop_factories
 from .ports import unused_port
-from .server import SERVER_CORE
+
+if TYPE_CHECKING:  # the server and client are optional: imported in fixtures
+    from aioweb.web import Application
+
+    from .client import TestClient
+    from .server import BaseTestServer, RawHandler, RawTestServer, TestServer
 
 __all__ = (
     "aioweb_client",
@@ -111,30 +120,112 @@ def aioweb_tls_certificates() -> TLSCertificates:
     return TLSCertificates()
 
 
-def _not_written(fixture: str, name: str) -> NoReturn:
-    raise MissingExtraError(
-        f"{fixture} needs aioweb.testkit.{name}, which this version of "
-        "aioweb-testkit does not provide yet"
-    )
+async def _close_all(closers: list[Callable[[], Awaitable[None]]]) -> None:
+    """Call every closer, newest first; re-raise the first failure at the end."""
+    failure: BaseException | None = None
+    for close in reversed(closers):
+        try:
+            await close()
+        except Exception as exc:  # the others must still close
+            if failure is None:
+                failure = exc
+    if failure is not None:
+        raise failure
 
 
-@pytest.fixture
-def aioweb_server() -> NoReturn:
-    """A factory of test servers for applications (needs ``[server]``)."""
-    require("aioweb_server", "aioweb.web", SERVER_CORE, extra="server")
-    _not_written("aioweb_server", "server.TestServer")
+@pytest_asyncio.fixture(loop_scope="function")
+async def aioweb_server() -> AsyncIterator[Callable[..., Awaitable[TestServer]]]:
+    """Start test servers with ``await aioweb_server(app, host=..., port=...,
+    **runner_kwargs)``; all closed at teardown (needs ``[server]``)."""
+    require_server_core("aioweb_server")
+    from .server import TestServer
+
+    closers: list[Callable[[], Awaitable[None]]] = []
+
+    async def start(
+        app: Application,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        **runner_kwargs: Any,
+    ) -> TestServer:
+        server = TestServer(app, host=host, port=port)
+        closers.append(server.close)  # before starting: a failed start closes too
+        await server.start_server(**runner_kwargs)
+        return server
+
+    try:
+        yield start
+    finally:
+        await _close_all(closers)
 
 
-@pytest.fixture
-def aioweb_raw_server() -> NoReturn:
-    """A factory of test servers for low-level handlers (needs ``[server]``)."""
-    require("aioweb_raw_server", "aioweb.web", SERVER_CORE, extra="server")
-    _not_written("aioweb_raw_server", "server.RawTestServer")
+@pytest_asyncio.fixture(loop_scope="function")
+async def aioweb_raw_server() -> AsyncIterator[Callable[..., Awaitable[RawTestServer]]]:
+    """Start low-level test servers with ``await aioweb_raw_server(handler,
+    port=..., **kwargs)``; all closed at teardown (needs ``[server]``)."""
+    require_server_core("aioweb_raw_server")
+    from .server import RawTestServer
+
+    closers: list[Callable[[], Awaitable[None]]] = []
+
+    async def start(
+        handler: RawHandler, *, port: int | None = None, **kwargs: Any
+    ) -> RawTestServer:
+        server = RawTestServer(handler, port=port)
+        closers.append(server.close)
+        await server.start_server(**kwargs)
+        return server
+
+    try:
+        yield start
+    finally:
+        await _close_all(closers)
 
 
-@pytest.fixture
-def aioweb_client() -> NoReturn:
-    """A factory of test clients for applications (needs ``[server]``)."""
-    require("aioweb_client", "aioweb.web", SERVER_CORE, extra="server")
-    require("aioweb_client", "aioweb.client", CLIENT_CORE, extra="server")
-    _not_written("aioweb_client", "client.TestClient")
+@pytest_asyncio.fixture(loop_scope="function")
+async def aioweb_client() -> AsyncIterator[Callable[..., Awaitable[TestClient]]]:
+    """Start test clients with ``await aioweb_client(app_or_server, *,
+    server_kwargs=None, **session_kwargs)``; every client, its responses,
+    WebSockets and server closed at teardown (needs ``[server]``).
+
+    An :class:`~aioweb.web.Application` is served by a new
+    :class:`~aioweb.testkit.TestServer` made with ``server_kwargs``; a test
+    server (started or not) is used as it is.
+    """
+    require_server_core("aioweb_client")
+    require_client_core("aioweb_client", extra="server")
+    from aioweb.web import Application
+
+    from .client import TestClient
+    from .server import BaseTestServer, TestServer
+
+    closers: list[Callable[[], Awaitable[None]]] = []
+
+    async def start(
+        app_or_server: Application | BaseTestServer,
+        *,
+        server_kwargs: Mapping[str, Any] | None = None,
+        **session_kwargs: Any,
+    ) -> TestClient:
+        if isinstance(app_or_server, Application):
+            server: BaseTestServer = TestServer(app_or_server, **(server_kwargs or {}))
+        elif isinstance(app_or_server, BaseTestServer):
+            if server_kwargs:
+                raise TypeError("server_kwargs apply to an Application, not a server")
+            server = app_or_server
+        else:
+            raise TypeError(
+                "aioweb_client needs an aioweb.web.Application or a test server, "
+                f"not {app_or_server!r}"
+            )
+        closers.append(server.close)
+        client = TestClient(server, **session_kwargs)
+        closers.append(client.close)
+        await client.start_server()
+        return client
+
+    try:
+        yield start
+    finally:
+        await _close_all(closers)
