@@ -1,204 +1,345 @@
-"""Server throughput: aioweb.web against aiohttp.web, same app, same client.
+"""Server throughput and memory: aioweb.web against aiohttp.web and uvicorn.
 
 Run by ``nox -s bench -- server`` (or ``python bench/server/run.py
---quick``). Each server runs the same hello-world application (a plain-text
-route and a JSON route with a path variable) in its own process on the
-default asyncio loop; one client process drives it over keep-alive
-connections with raw asyncio streams, one request in flight per connection,
-for a fixed time, and counts complete responses. Servers run one after the
-other, alternating, and the best round of each counts; the ratio is within
-this one run. The client shares the machine, so absolute numbers are low
-and the ratio is what to read.
+--quick``). Every server runs in its own process pinned to core 0
+(``taskset -c 0``) on 127.0.0.1 and a free port (``servers.py``); the load
+generator runs pinned to core 1: ``wrk`` for HTTP, ``load.py`` for
+WebSockets (wrk cannot speak them). Each round starts every server in turn
+(alternating), warms it up, measures each case for a fixed time, and stops
+it by its PID; the best round of each server counts, and ratios are taken
+within this one run.
 
-A second measure takes the sockets and the client out: the server's
-protocol is fed pipelined requests in process, through a transport that
-only counts responses, and the CPU time of the process is what is timed.
+Servers: aioweb.web and aiohttp.web (the same application) and uvicorn
+with httptools serving a raw ASGI application, each on the asyncio loop
+and on uvloop.
+
+Cases: plain-text hello, JSON, a 1 KiB POST echo (a wrk Lua script), the
+last of a 200-route table (aioweb and aiohttp only: raw ASGI has no
+router), and WebSocket echo (messages per second).
+
+Memory: 10 000 idle keep-alive connections, then 10 000 idle WebSockets,
+held against one server process by several client processes; the growth
+of the server's VmRSS divided by the count is the cost of one connection.
+
+``--profile`` prints cProfile's top functions of aioweb's hello path in
+process (``inprocess.py``), the CPU time per request without sockets.
+
+Tables go to stdout and to ``RESULTS.md`` beside this file.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
-import textwrap
+import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
-SERVER = textwrap.dedent(
-    """
-    import sys
-    from {module} import web
-
-    async def hello(request):
-        return web.Response(text="Hello, world")
-
-    async def user(request):
-        return web.json_response({{"id": request.match_info["id"], "ok": True}})
-
-    app = web.Application()
-    app.router.add_get("/", hello)
-    app.router.add_get("/users/{{id}}", user)
-    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None,
-                print=lambda *a: print("ready", flush=True))
-    """
-)
-
-REQUESTS = [
-    b"GET / HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n",
-    b"GET /users/42 HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\n"
-    b"Accept: application/json\r\n\r\n",
-]
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+SERVER_CORE, CLIENT_CORE = "0", "1"
+IMPLS = ("aioweb", "aiohttp", "uvicorn")
+LOOPS = ("asyncio", "uvloop")
+POST_LUA = """wrk.method = "POST"
+wrk.body = string.rep("x", 1024)
+wrk.headers["Content-Type"] = "application/octet-stream"
+"""
+#: case name -> (path, uses the POST script, servers that have it)
+HTTP_CASES = {
+    "hello": ("/", False, IMPLS),
+    "json": ("/json", False, IMPLS),
+    "post 1 KiB echo": ("/echo", True, IMPLS),
+    "route 200 of 200": ("/api/v1/resource199/42", False, ("aioweb", "aiohttp")),
+}
+WS_CASE = "websocket echo"
+TARGETS = {"hello": 1.5, "json": 1.5, "post 1 KiB echo": 1.5}
+TARGETS["route 200 of 200"] = 1.5
+TARGETS[WS_CASE] = 1.3
 
 
-def _free_port() -> int:
+@dataclass
+class Results:
+    """Best rate per (case, impl, loop), and bytes per idle connection."""
+
+    rates: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    memory: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def record(self, case: str, impl: str, loop: str, rate: float) -> None:
+        key = (case, impl, loop)
+        self.rates[key] = max(self.rates.get(key, 0.0), rate)
+
+
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-async def _connection(port: int, deadline: float, counts: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    done = 0
-    try:
-        while time.perf_counter() < deadline:
-            writer.write(REQUESTS[done % 2])
-            head = await reader.readuntil(b"\r\n\r\n")
-            start = head.find(b"Content-Length:") + len(b"Content-Length:")
-            if start < len(b"Content-Length:"):
-                start = head.lower().find(b"content-length:") + 15
-            length = int(head[start : head.index(b"\r\n", start)])
-            await reader.readexactly(length)
-            done += 1
-    finally:
-        counts.append(done)
-        writer.close()
-        await writer.wait_closed()
+def require_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit(
+            "wrk is not installed; on Debian/Ubuntu: apt-get install -y wrk"
+        )
+    return wrk
 
 
-async def _drive(port: int, seconds: float, connections: int) -> float:
-    counts: list[int] = []
-    deadline = time.perf_counter() + seconds
-    await asyncio.gather(
-        *(_connection(port, deadline, counts) for _ in range(connections))
-    )
-    return sum(counts) / seconds
+def raise_fd_limit() -> None:
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def _round(module: str, seconds: float, connections: int) -> float:
-    port = _free_port()
+def pinned(core: str, *args: str) -> list[str]:
+    """A Python command pinned to one core; taskset execs it (same PID)."""
+    return ["taskset", "-c", core, PYTHON, *args]
+
+
+@contextlib.contextmanager
+def server(impl: str, loop: str) -> Iterator[tuple[int, int]]:
+    """A server process pinned to its core; yields (port, pid)."""
+    port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(module=module), str(port)],
+        pinned(SERVER_CORE, str(HERE / "servers.py"), impl, loop, str(port)),
         stdout=subprocess.PIPE,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
-        assert line.strip() == b"ready", line
-        asyncio.run(_drive(port, 0.3, connections))  # warm up
-        return asyncio.run(_drive(port, seconds, connections))
+        if line.strip() != b"ready":
+            raise RuntimeError(f"{impl} on {loop} did not start: {line!r}")
+        yield port, proc.pid
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
-class _CountingTransport(asyncio.Transport):
-    """Takes the responses, counts them; the peer the in-process measure uses."""
-
-    def __init__(self, done: asyncio.Future[None], expected: int) -> None:
-        super().__init__()
-        self.count = 0
-        self.done = done
-        self.expected = expected
-        self.closing = False
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.count += bytes(data).count(b"HTTP/1.1 200")
-        if self.count >= self.expected and not self.done.done():
-            self.done.set_result(None)
-
-    def writelines(self, parts: object) -> None:
-        self.write(b"".join(parts))  # type: ignore[arg-type]
-
-    def is_closing(self) -> bool:
-        return self.closing
-
-    def close(self) -> None:
-        self.closing = True
-
-    def get_extra_info(self, name: str, default: object = None) -> object:
-        return {"peername": ("127.0.0.1", 1)}.get(name, default)
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
-
-    def can_write_eof(self) -> bool:
-        return False
+def wrk(wrk_path: str, port: int, path: str, seconds: float, lua: str | None) -> float:
+    command = ["taskset", "-c", CLIENT_CORE, wrk_path, "-t1", "-c64"]
+    command += [f"-d{round(seconds)}s"]
+    if lua is not None:
+        command += ["-s", lua]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw errors on {path}:\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if match is None:
+        raise RuntimeError(f"no rate in wrk's output:\n{out}")
+    return float(match.group(1))
 
 
-async def _in_process(module: str, count: int, rounds: int) -> float:
-    if module == "aioweb":
-        from aioweb import web
-    else:
-        from aiohttp import web  # type: ignore[no-redef]
+def ws_load(port: int, seconds: float, connections: int) -> float:
+    command = ["taskset", "-c", CLIENT_CORE, PYTHON, str(HERE / "load.py"), "ws"]
+    command += [str(port), str(connections), str(seconds), "128"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return float(out.strip())
 
-    async def hello(request: web.Request) -> web.Response:
-        return web.Response(text="Hello, world")
 
-    app = web.Application()
-    app.router.add_get("/", hello)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    server = runner.server
-    assert server is not None
-    best = float("inf")
-    batch = REQUESTS[0] * 10
-    for _ in range(rounds):
-        done = asyncio.get_running_loop().create_future()
-        protocol = server()
-        protocol.connection_made(_CountingTransport(done, count))
-        start = time.process_time()
-        for _ in range(count // 10):
-            protocol.data_received(batch)
-            await asyncio.sleep(0)
-        await done
-        best = min(best, time.process_time() - start)
-        protocol.connection_lost(None)
-        await asyncio.sleep(0.01)
-    await runner.cleanup()
-    return count / best
+def throughput(options: argparse.Namespace, results: Results) -> None:
+    wrk_path = require_wrk()
+    seconds = options.seconds
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(POST_LUA)
+    try:
+        for round_ in range(options.rounds):
+            for loop in options.loops:
+                for impl in IMPLS:
+                    with server(impl, loop) as (port, _pid):
+                        wrk(wrk_path, port, "/", 1.0, None)  # warm up
+                        for case, (path, post, impls) in HTTP_CASES.items():
+                            if impl not in impls:
+                                continue
+                            lua = script.name if post else None
+                            rate = wrk(wrk_path, port, path, seconds, lua)
+                            results.record(case, impl, loop, rate)
+                        ws_load(port, 0.5, options.ws_connections)  # warm up
+                        rate = ws_load(port, seconds, options.ws_connections)
+                        results.record(WS_CASE, impl, loop, rate)
+                    print(f"round {round_ + 1}: {impl} on {loop} done", flush=True)
+    finally:
+        os.unlink(script.name)
+
+
+def vm_rss(pid: int) -> int:
+    """The resident set of a process, in bytes (VmRSS in /proc/PID/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def idle_cost(impl: str, kind: str, count: int, clients: int) -> float:
+    """Bytes of server RSS per idle connection of ``kind`` (http or ws)."""
+    with server(impl, "asyncio") as (port, pid):
+        # A few connections first, so lazily built state is not counted.
+        warm = subprocess.run(
+            [PYTHON, str(HERE / "load.py"), "idle", str(port), "50", kind],
+            input="",
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert warm.stdout.strip() == "held", warm
+        time.sleep(0.5)
+        before = vm_rss(pid)
+        share = count // clients
+        holders = [
+            subprocess.Popen(
+                pinned(
+                    CLIENT_CORE,
+                    str(HERE / "load.py"),
+                    "idle",
+                    str(port),
+                    str(share),
+                    kind,
+                ),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(clients)
+        ]
+        try:
+            for holder in holders:
+                assert holder.stdout is not None
+                line = holder.stdout.readline().strip()
+                if line != "held":
+                    raise RuntimeError(f"{impl}: {kind} connections not held")
+            time.sleep(1.0)
+            after = vm_rss(pid)
+        finally:
+            for holder in holders:
+                assert holder.stdin is not None
+                holder.stdin.close()
+            for holder in holders:
+                holder.wait(60)
+                if holder.stdout is not None:
+                    holder.stdout.close()
+        return (after - before) / (share * clients)
+
+
+def memory(options: argparse.Namespace, results: Results) -> None:
+    for kind in ("http", "ws"):
+        for impl in ("aioweb", "aiohttp"):
+            cost = idle_cost(impl, kind, options.idle, options.idle_clients)
+            results.memory[(kind, impl)] = cost
+            print(f"memory: {impl} {kind} {cost:.0f} bytes/connection", flush=True)
+
+
+def ratio(results: Results, case: str, loop: str, anchor: str) -> str:
+    ours = results.rates.get((case, "aioweb", loop))
+    theirs = results.rates.get((case, anchor, loop))
+    if not ours or not theirs:
+        return "n/a"
+    return f"{ours / theirs:.2f}x"
+
+
+def tables(options: argparse.Namespace, results: Results) -> str:
+    lines = []
+    if results.rates:
+        lines += [
+            f"Throughput, best of {options.rounds} rounds of {options.seconds} s "
+            f"(requests/s; WebSocket: echoes/s over {options.ws_connections} "
+            "connections). Server on core 0, load generator on core 1.",
+            "",
+        ]
+        for loop in options.loops:
+            lines += [
+                f"### {loop}",
+                "",
+                "| case | aioweb | aiohttp | uvicorn | aioweb/aiohttp "
+                "| aioweb/uvicorn | target vs aiohttp |",
+                "|---|---:|---:|---:|---:|---:|---:|",
+            ]
+            for case in [*HTTP_CASES, WS_CASE]:
+                cells = []
+                for impl in IMPLS:
+                    rate = results.rates.get((case, impl, loop))
+                    cells.append("n/a" if rate is None else f"{rate:,.0f}")
+                lines.append(
+                    f"| {case} | {' | '.join(cells)} "
+                    f"| {ratio(results, case, loop, 'aiohttp')} "
+                    f"| {ratio(results, case, loop, 'uvicorn')} "
+                    f"| ≥ {TARGETS[case]}x |"
+                )
+            lines.append("")
+    if results.memory:
+        lines += [
+            f"Memory: server RSS growth per idle connection, {options.idle} "
+            f"connections held by {options.idle_clients} client processes "
+            "(asyncio loop).",
+            "",
+            "| connections | aioweb | aiohttp | aioweb/aiohttp | target |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for kind, label in (("http", "idle keep-alive"), ("ws", "idle WebSocket")):
+            ours = results.memory[(kind, "aioweb")]
+            theirs = results.memory[(kind, "aiohttp")]
+            lines.append(
+                f"| {label} | {ours:,.0f} B | {theirs:,.0f} B "
+                f"| {ours / theirs:.2f}x | ≤ 0.8x |"
+            )
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 round of 2 s")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-    rounds, seconds = (1, 1.5) if args.quick else (args.rounds, args.seconds)
-    best = {"aioweb": 0.0, "aiohttp": 0.0}
-    for _ in range(rounds):
-        for module in ("aioweb", "aiohttp"):
-            best[module] = max(best[module], _round(module, seconds, args.connections))
-    print(f"hello world, {args.connections} keep-alive connections, best of {rounds}")
-    for module, rate in best.items():
-        print(f"  {module:8} {rate:10.0f} requests/s")
-    print(f"  aioweb / aiohttp: {best['aioweb'] / best['aiohttp']:.2f}x")
-    count = 5000 if args.quick else 20000
-    cpu = {
-        module: asyncio.run(_in_process(module, count, rounds + 2))
-        for module in ("aioweb", "aiohttp")
-    }
-    print(f"in process, {count} pipelined requests, CPU time, best of {rounds + 2}")
-    for module, rate in cpu.items():
-        print(f"  {module:8} {rate:10.0f} requests/s of CPU")
-    print(f"  aioweb / aiohttp: {cpu['aioweb'] / cpu['aiohttp']:.2f}x")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--ws-connections", type=int, default=32)
+    parser.add_argument("--idle", type=int, default=10_000)
+    parser.add_argument("--idle-clients", type=int, default=4)
+    parser.add_argument("--loops", nargs="+", choices=LOOPS, default=list(LOOPS))
+    parser.add_argument("--skip", nargs="*", default=[], choices=["speed", "memory"])
+    parser.add_argument("--profile", action="store_true", help="cProfile hello")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    options = parser.parse_args()
+    if options.quick:
+        options.rounds, options.seconds, options.idle = 1, 2, 2000
+    raise_fd_limit()
+    if options.profile:
+        subprocess.run([PYTHON, str(HERE / "inprocess.py"), "--profile"], check=True)
+        return
+    results = Results()
+    if "speed" not in options.skip:
+        throughput(options, results)
+    if "memory" not in options.skip:
+        memory(options, results)
+    text = tables(options, results)
+    print(text)
+    cpu = subprocess.run(
+        [PYTHON, str(HERE / "inprocess.py")], capture_output=True, text=True, check=True
+    ).stdout
+    print(cpu)
+    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    options.output.write_text(
+        "# Server benchmark results\n\n"
+        f"Command: `python bench/server/run.py` ({machine}); the machine is "
+        "shared, so read the ratios, not the absolute numbers.\n\n"
+        + text
+        + "\nIn process, without sockets (CPU time per request):\n\n```\n"
+        + cpu
+        + "```\n"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,121 @@
+"""CPU time per request of the hello path, in process, without sockets.
+
+The server's protocol is fed pipelined requests through a transport that
+only counts responses; the process's CPU time is what is timed, for
+aioweb.web and aiohttp.web alike. ``--profile`` runs aioweb's hello path
+under cProfile instead and prints the top functions by own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import time
+
+REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n"
+
+
+class CountingTransport(asyncio.Transport):
+    """Takes the responses, counts them."""
+
+    def __init__(self, done: asyncio.Future[None], expected: int) -> None:
+        super().__init__()
+        self.count = 0
+        self.done = done
+        self.expected = expected
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.count += bytes(data).count(b"HTTP/1.1 200")
+        if self.count >= self.expected and not self.done.done():
+            self.done.set_result(None)
+
+    def writelines(self, parts: object) -> None:
+        self.write(b"".join(parts))  # type: ignore[arg-type]
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 1)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def can_write_eof(self) -> bool:
+        return False
+
+
+async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
+    if module == "aioweb":
+        from aioweb import web
+    else:
+        from aiohttp import web  # type: ignore[no-redef]
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="Hello, world")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    server = runner.server
+    assert server is not None
+    best = float("inf")
+    batch = REQUEST * 10
+    profiler = cProfile.Profile() if profile else None
+    for _ in range(rounds):
+        done = asyncio.get_running_loop().create_future()
+        protocol = server()
+        protocol.connection_made(CountingTransport(done, count))
+        if profiler is not None:
+            profiler.enable()
+        start = time.process_time()
+        for _ in range(count // 10):
+            protocol.data_received(batch)
+            await asyncio.sleep(0)
+        await done
+        best = min(best, time.process_time() - start)
+        if profiler is not None:
+            profiler.disable()
+        protocol.connection_lost(None)
+        await asyncio.sleep(0.01)
+    await runner.cleanup()
+    if profiler is not None:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
+    return count / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if args.profile:
+        asyncio.run(measure("aioweb", args.count, 1, True))
+        return
+    cpu = {
+        module: asyncio.run(measure(module, args.count, args.rounds, False))
+        for module in ("aioweb", "aiohttp")
+    }
+    print(f"{args.count} pipelined hello requests, CPU time, best of {args.rounds}")
+    for module, rate in cpu.items():
+        print(f"  {module:8} {rate:10.0f} requests/s of CPU")
+    print(f"  aioweb / aiohttp: {cpu['aioweb'] / cpu['aiohttp']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
