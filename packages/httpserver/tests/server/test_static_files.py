@@ -61,42 +61,43 @@ async def get_raw(
 
 
 @pytest.mark.parametrize(
-    "target",
+    ("target", "status"),
     [
-        b"/static/../secret.txt",
-        b"/static/%2e%2e/secret.txt",
-        b"/static/%2E%2E/secret.txt",
-        b"/static/..%2fsecret.txt",
-        b"/static/..%2Fsecret.txt",
-        b"/static/sub/..%2f..%2fsecret.txt",
-        b"/static/sub/%2e%2e/%2e%2e/secret.txt",
-        b"/static/..%5csecret.txt",
-        b"/static/..\\secret.txt",
-        b"/static/sub\\..\\..\\secret.txt",
-        b"/static/%2fetc%2fpasswd",
-        b"/static//etc/passwd",
-        b"/static/%2f%2f..%2fsecret.txt",
-        b"/static/C:%5csecret.txt",
-        b"/static/C:/secret.txt",
-        b"/static/c:..%2fsecret.txt",
-        b"/static/hello.txt%00.png",
-        b"/static/%00",
-        b"/static/link_out",
-        b"/static/dir_out/secret.txt",
-        b"/static/" + b"a" * 5000,
-        b"/static/" + b"a/" * 3000 + b"x",
-        b"/static/%252e%252e/secret.txt",
-        b"/static/%c0%ae%c0%ae/secret.txt",  # overlong UTF-8 dots
-        b"/static/.%2e/secret.txt",
-        b"/static/sub/../../secret.txt",
+        (b"/static/../secret.txt", 404),
+        (b"/static/%2e%2e/secret.txt", 404),
+        (b"/static/%2E%2E/secret.txt", 404),
+        (b"/static/..%2fsecret.txt", 404),
+        (b"/static/..%2Fsecret.txt", 404),
+        (b"/static/sub/..%2f..%2fsecret.txt", 404),
+        (b"/static/sub/%2e%2e/%2e%2e/secret.txt", 404),
+        (b"/static/..%5csecret.txt", 404),
+        (b"/static/..\\secret.txt", 404),
+        (b"/static/sub\\..\\..\\secret.txt", 404),
+        (b"/static/%2fetc%2fpasswd", 403),
+        (b"/static//etc/passwd", 403),
+        (b"/static/%2f%2f..%2fsecret.txt", 403),
+        (b"/static/C:%5csecret.txt", 404),
+        (b"/static/C:/secret.txt", 403),
+        (b"/static/c:..%2fsecret.txt", 403),
+        (b"/static/hello.txt%00.png", 404),
+        (b"/static/%00", 404),
+        (b"/static/link_out", 404),
+        (b"/static/dir_out/secret.txt", 404),
+        (b"/static/" + b"a" * 5000, 404),
+        (b"/static/" + b"a/" * 3000 + b"x", 404),
+        (b"/static/%252e%252e/secret.txt", 404),
+        (b"/static/%c0%ae%c0%ae/secret.txt", 400),  # overlong UTF-8 dots
+        (b"/static/.%2e/secret.txt", 404),
+        (b"/static/sub/../../secret.txt", 404),
     ],
 )
 async def test_traversal_never_reaches_outside(
-    start: Start, raw: Callable[[int], Awaitable[Any]], target: bytes
+    start: Start, raw: Callable[[int], Awaitable[Any]], target: bytes, status: int
 ) -> None:
+    # 400: not a valid path; 403: an absolute name or a drive; 404: the rest.
     port = await start()
     response = await get_raw(raw, port, target)
-    assert response.status in (400, 403, 404, 414, 431), response
+    assert response.status == status
     assert SECRET not in response.body
 
 
@@ -106,7 +107,7 @@ async def test_traversal_with_follow_symlinks_still_stays_inside(
     port = await start(follow_symlinks=True)
     for target in (b"/static/../secret.txt", b"/static/..%2fsecret.txt"):
         response = await get_raw(raw, port, target)
-        assert response.status in (400, 403, 404)
+        assert response.status == 404
         assert SECRET not in response.body
     # A link the owner placed in the directory is followed, on purpose.
     response = await get_raw(raw, port, b"/static/link_out")
@@ -119,10 +120,9 @@ async def test_files_and_links_inside(
     port = await start()
     assert (await get_raw(raw, port, b"/static/hello.txt")).body == b"hello"
     assert (await get_raw(raw, port, b"/static/sub/inner.txt")).body == b"inner"
-    assert (await get_raw(raw, port, b"/static/sub/../hello.txt")).status in (
-        200,
-        404,
-    )
+    # Dot segments that stay inside the directory are harmless.
+    inside = await get_raw(raw, port, b"/static/sub/../hello.txt")
+    assert (inside.status, inside.body) == (200, b"hello")
     linked = await get_raw(raw, port, b"/static/link_in")
     assert (linked.status, linked.body) == (200, b"hello")
     accent = await get_raw(raw, port, b"/static/caf%C3%A9.txt")
@@ -248,4 +248,4 @@ async def test_curl_path_as_is_traversal(start: Start) -> None:
         "/dev/null",
         f"http://127.0.0.1:{port}/static/../secret.txt",
     )
-    assert out in (b"400", b"403", b"404")
+    assert out == b"404"
