@@ -1,0 +1,110 @@
+"""Run Autobahn|Testsuite's fuzzing client against a WebSocket echo server.
+
+The shared ``autobahn.sh`` drives ``wstest`` (Python 2.7); this module finds
+it, starts the server under test in its own process on a free loopback
+port, waits until that process prints a line starting with ``listening``,
+runs the suite against it and stops the process by its PID. Each package's
+``conformance/autobahn.py`` builds on it, so they differ only in the echo
+server they start.
+
+Exit statuses are those of ``autobahn.sh``: 0 when no case FAILED, 1 when
+one did, 3 when no report was written (the server was unreachable: never a
+pass), 4 when there is no Python 2.7 / wstest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_SERVER = 3
+
+
+def conformance_dir() -> Path:
+    """``$AIOWEB_CONFORMANCE_DIR``, or ``../shared/conformance`` beside the tree."""
+    configured = os.environ.get("AIOWEB_CONFORMANCE_DIR")
+    path = Path(configured) if configured else ROOT.parent / "shared" / "conformance"
+    if not (path / "autobahn.sh").is_file():
+        raise SystemExit(f"no autobahn.sh in {path} (set AIOWEB_CONFORMANCE_DIR)")
+    return path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def autobahn(args: Sequence[str]) -> int:
+    """Run ``autobahn.sh`` (installing wstest if needed); its exit status."""
+    script = conformance_dir() / "autobahn.sh"
+    print("+", shlex.join([str(script), *args]), flush=True)
+    return subprocess.run([str(script), "--install", *args], check=False).returncode
+
+
+def options(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line every driver accepts: case selection and report folder."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--exclude", default="", help="case patterns to skip")
+    parser.add_argument("--cases", default="", help="case patterns to run")
+    parser.add_argument("--out", type=Path, help="report directory (default: temp)")
+    return parser.parse_args(argv)
+
+
+def selection(parsed: argparse.Namespace) -> list[str]:
+    """``autobahn.sh`` arguments for the cases the command line picked."""
+    args = []
+    if parsed.cases:
+        args += ["--cases", parsed.cases]
+    if parsed.exclude:
+        args += ["--exclude", parsed.exclude]
+    return args
+
+
+def test_server(command: Sequence[str], agent: str, parsed: argparse.Namespace) -> int:
+    """Start ``command + ["--port", N]``, run the fuzzing client against it.
+
+    The server must print a line starting with ``listening`` once its port
+    is bound; the report goes to ``parsed.out`` or a fresh temporary folder.
+    """
+    out = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
+    out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        if not line.startswith("listening"):
+            print(f"the server did not start: {line!r}", file=sys.stderr)
+            return NO_SERVER
+        return autobahn(
+            [
+                "--agent",
+                agent,
+                "--out",
+                str(out),
+                *selection(parsed),
+                f"ws://127.0.0.1:{port}",
+            ]
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+        print(f"report in {out}", flush=True)
