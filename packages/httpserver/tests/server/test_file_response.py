@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import email.utils
 import gzip
 import math
 import os
 import re
+import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 from aioweb import web
 from aioweb.web.file_response import guess_content_type
@@ -309,3 +313,64 @@ async def test_on_the_fly_compression_reads_in_pieces(fetch: Fetch) -> None:
     response = await fetch("/gz", "Accept-Encoding: gzip")
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.body) == DATA
+
+
+# -- how the body goes out --------------------------------------------------
+
+
+async def test_sendfile_on_a_plain_socket(
+    fetch: Fetch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+    original = loop.sendfile
+    calls: list[tuple[int, int | None]] = []
+
+    async def spy(
+        transport: Any, file: Any, offset: int = 0, count: int | None = None, **kw: Any
+    ) -> int:
+        calls.append((offset, count))
+        return await original(transport, file, offset, count, **kw)
+
+    monkeypatch.setattr(loop, "sendfile", spy)
+    response = await fetch("/f/data.bin", "Range: bytes=100-199")
+    assert response.body == DATA[100:200]
+    assert calls == [(100, 100)]
+
+
+async def test_tls_falls_back_to_reading_the_file(files: Path) -> None:
+    big = os.urandom(700_000)
+    (files / "big.bin").write_bytes(big)
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+
+    async def send(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(files / "big.bin", chunk_size=4096)
+
+    app = web.Application()
+    app.router.add_get("/big", send)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context).start()
+        port = runner.addresses[0][1]
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", port, ssl=client_context, server_hostname="127.0.0.1"
+        )
+        writer.write(
+            b"GET /big HTTP/1.1\r\nHost: t\r\nRange: bytes=1000-,0-99\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+        data = await asyncio.wait_for(reader.read(), 20)
+        writer.close()
+        with contextlib.suppress(ConnectionError, ssl.SSLError):
+            await writer.wait_closed()
+    finally:
+        await runner.cleanup()
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 206 ")
+    assert big[1000:] in body and big[:100] in body
+    length = re.search(rb"Content-Length: (\d+)", head)
+    assert length is not None and int(length[1]) == len(body)
