@@ -550,9 +550,9 @@ class BaseRequest(
 class Request(BaseRequest):
     """A request routed by an :class:`~aioweb.web.Application`."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._match_info: UrlMappingMatchInfo | None = None
+    # A class default instead of an __init__: one request per HTTP request
+    # is built, and forwarding the constructor's arguments would cost more.
+    _match_info: UrlMappingMatchInfo | None = None
 
     def _make_clone(self, message: RequestHead, **kwargs: Any) -> Request:
         clone = super()._make_clone(message, **kwargs)

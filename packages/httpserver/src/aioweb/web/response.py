@@ -164,7 +164,14 @@ class Response(StreamResponse):
         if self._compression and isinstance(self._body, bytes):
             await self._compress_body(request)
         elif not self._chunked and "Content-Length" not in self._headers:
-            size = self.content_length
+            body = self._body
+            size = (
+                len(body)
+                if isinstance(body, bytes)
+                else 0
+                if body is None
+                else body.size
+            )
             if size is not None and not (
                 self._must_be_empty_body and (self._status < 200 or self._status == 204)
             ):

@@ -464,9 +464,9 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
             headers.popall("Content-Length", None)
             writer.enable_chunking()
         else:
-            length = self.content_length
-            if length is not None:
-                writer.length = length
+            raw_length = headers.get("Content-Length")
+            if raw_length is not None:
+                writer.length = int(raw_length)
             elif version >= (1, 1):
                 self._chunked = True
                 headers["Transfer-Encoding"] = "chunked"
