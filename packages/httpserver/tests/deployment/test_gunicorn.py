@@ -7,13 +7,15 @@ import importlib.util
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 pytest.importorskip("gunicorn", reason="gunicorn is in the test group")
 
@@ -116,16 +118,17 @@ class Gunicorn:
 
 
 @pytest.fixture
-def gunicorn(tmp_path: Path) -> Iterator[type[Gunicorn]]:
+def gunicorn(tmp_path: Path) -> Iterator[Callable[..., Gunicorn]]:
     started: list[Gunicorn] = []
 
-    def start(app: str, *options: str) -> Gunicorn:
+    def start(app: str, *options: str, ready_path: str | None = "/pid") -> Gunicorn:
         server = Gunicorn(tmp_path, app, *options)
         started.append(server)
-        server.wait_ready()
+        if ready_path is not None:
+            server.wait_ready()
         return server
 
-    yield start  # type: ignore[misc]
+    yield start
     for server in started:
         if server.process.poll() is None:
             os.kill(server.process.pid, signal.SIGKILL)
@@ -146,7 +149,7 @@ async def pids_from(port: int, rounds: int) -> set[bytes]:
     return pids
 
 
-async def test_two_workers_serve(gunicorn: type[Gunicorn]) -> None:
+async def test_two_workers_serve(gunicorn: Callable[..., Gunicorn]) -> None:
     server = gunicorn(
         "deployed_app:app",
         "--workers",
@@ -165,7 +168,7 @@ async def test_two_workers_serve(gunicorn: type[Gunicorn]) -> None:
 
 
 async def test_sigterm_lets_a_request_in_progress_finish(
-    gunicorn: type[Gunicorn],
+    gunicorn: Callable[..., Gunicorn],
 ) -> None:
     server = gunicorn(
         "deployed_app:factory",
@@ -185,7 +188,7 @@ async def test_sigterm_lets_a_request_in_progress_finish(
 @pytest.mark.skipif(
     importlib.util.find_spec("uvloop") is None, reason="uvloop is in the test group"
 )
-async def test_uvloop_worker(gunicorn: type[Gunicorn]) -> None:
+async def test_uvloop_worker(gunicorn: Callable[..., Gunicorn]) -> None:
     server = gunicorn(
         "deployed_app:app",
         "--workers",
@@ -210,6 +213,51 @@ async def test_uvloop_worker(gunicorn: type[Gunicorn]) -> None:
         if status == 200:
             pids.add(body)
     assert len(pids) == 2, server.output()
+    assert server.stop() == 0
+
+
+async def test_tls_from_gunicorn_options(
+    gunicorn: Callable[..., Gunicorn], tmp_path: Path
+) -> None:
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    certificate.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+    certificate.cert_chain_pems[0].write_to_path(str(tmp_path / "cert.pem"))
+    server = gunicorn(
+        "deployed_app:app",
+        "--worker-class",
+        "aioweb.web.GunicornWebWorker",
+        "--certfile",
+        str(tmp_path / "cert.pem"),
+        "--keyfile",
+        str(tmp_path / "key.pem"),
+        ready_path=None,
+    )
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+
+    def fetch_over_tls() -> bytes:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with (
+                    socket.create_connection(("127.0.0.1", server.port), 5) as raw,
+                    context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+                ):
+                    tls.sendall(
+                        b"GET /pid HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    )
+                    data = b""
+                    while chunk := tls.recv(65536):
+                        data += chunk
+                    return data
+            except (OSError, ssl.SSLError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    data = await asyncio.to_thread(fetch_over_tls)
+    assert data.startswith(b"HTTP/1.1 200 "), data
     assert server.stop() == 0
 
 
