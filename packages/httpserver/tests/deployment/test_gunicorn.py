@@ -216,6 +216,26 @@ async def test_uvloop_worker(gunicorn: Callable[..., Gunicorn]) -> None:
     assert server.stop() == 0
 
 
+async def test_heartbeat_keeps_an_idle_worker_alive(
+    gunicorn: Callable[..., Gunicorn],
+) -> None:
+    # The arbiter kills a worker that has not notified it for --timeout
+    # seconds; an idle worker must still notify.
+    server = gunicorn(
+        "deployed_app:app",
+        "--worker-class",
+        "aioweb.web.GunicornWebWorker",
+        "--timeout",
+        "2",
+    )
+    first = (await asyncio.to_thread(get, server.port, "/pid?sleep=0"))[1]
+    await asyncio.sleep(5)
+    second = (await asyncio.to_thread(get, server.port, "/pid?sleep=0"))[1]
+    assert first == second, server.output()
+    assert "WORKER TIMEOUT" not in server.output()
+    assert server.stop() == 0
+
+
 async def test_tls_from_gunicorn_options(
     gunicorn: Callable[..., Gunicorn], tmp_path: Path
 ) -> None:
