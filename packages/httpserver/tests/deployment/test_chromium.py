@@ -22,8 +22,13 @@ pytestmark = pytest.mark.interop
 #: The whole browser run, start to exit, must fit in this many seconds.
 BROWSER_TIMEOUT = 90.0
 
-PAGE = """<!doctype html>
-<html><head><title>aioweb WebSocket check</title></head>
+# The page arrives in two pieces: the script first, and the end of the
+# document only after the WebSocket was closed. While the document is still
+# loading, Chromium's virtual time stands still (it waits for pending
+# fetches), so --dump-dom cannot run before the echo arrived however slow
+# the machine is.
+PAGE_START = """<!doctype html>
+<html><head><meta charset="utf-8"><title>aioweb WebSocket check</title></head>
 <body><div id="result">waiting</div>
 <script>
 const result = document.getElementById("result");
@@ -34,8 +39,10 @@ ws.onmessage = (event) => {
   ws.close(1000, "done");
 };
 ws.onerror = () => { result.textContent = "websocket error"; };
-</script></body></html>
+</script>
+<!-- %(padding)s -->
 """
+PAGE_END = "</body></html>\n"
 
 
 def chromium_binary() -> str:
@@ -61,8 +68,18 @@ async def site() -> AsyncIterator[tuple[int, str, Seen]]:
     token = f"hello-{secrets.token_hex(8)}"
     seen = Seen()
 
-    async def page(request: web.Request) -> web.Response:
-        return web.Response(text=PAGE % {"token": token}, content_type="text/html")
+    async def page(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        response.content_type = "text/html"
+        response.charset = "utf-8"
+        await response.prepare(request)
+        # Past the 1 KiB a browser may buffer before it starts parsing.
+        start = PAGE_START % {"token": token, "padding": "." * 2048}
+        await response.write(start.encode())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(seen.closed.wait(), BROWSER_TIMEOUT / 2)
+        await response.write_eof(PAGE_END.encode())
+        return response
 
     async def echo(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
