@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING, Any, Final
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+# Spelled in full in annotations: the name alone is ambiguous in the docs.
+import aioweb.protocol
 from aioweb.protocol import (
     ACCEPT_ENCODING,
     BasicAuth,
     BytesPayload,
     FormData,
     HeaderInjectionError,
-    HttpVersion,
     HttpVersion11,
     Payload,
     StreamWriter,
@@ -128,7 +129,7 @@ class ClientRequest:
         data: Any = None,
         cookies: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
         auth: BasicAuth | None = None,
-        version: HttpVersion = HttpVersion11,
+        version: aioweb.protocol.HttpVersion = HttpVersion11,
         compress: str | bool | None = None,
         chunked: bool | None = None,
         expect100: bool = False,

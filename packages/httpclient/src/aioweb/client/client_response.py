@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
+# Spelled in full in annotations: the name alone is ambiguous in the docs.
+import aioweb.protocol
 from aioweb.protocol import (
     EMPTY_PAYLOAD,
-    HttpVersion,
     PayloadError,
     StreamReader,
     content_disposition_filename,
@@ -76,7 +77,7 @@ class ClientResponse:
     Made by :meth:`ClientRequest.send`; not meant to be built by hand.
     """
 
-    version: HttpVersion | None = None
+    version: aioweb.protocol.HttpVersion | None = None
     status: int = None  # type: ignore[assignment]
     reason: str | None = None
     content: StreamReader = EMPTY_PAYLOAD

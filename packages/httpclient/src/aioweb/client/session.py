@@ -25,7 +25,9 @@ from typing import Any, Final
 from multidict import CIMultiDict, istr
 from yarl import URL
 
-from aioweb.protocol import BasicAuth, HttpVersion, HttpVersion11, JsonPayload, hdrs
+# Spelled in full in annotations: the name alone is ambiguous in the docs.
+import aioweb.protocol
+from aioweb.protocol import BasicAuth, HttpVersion11, JsonPayload, hdrs
 
 from .client_request import ClientRequest
 from .client_response import ClientResponse
@@ -87,7 +89,7 @@ class ClientSession:
         json_serialize: Callable[[Any], str] = json.dumps,
         request_class: type[ClientRequest] = ClientRequest,
         response_class: type[ClientResponse] = ClientResponse,
-        version: HttpVersion = HttpVersion11,
+        version: aioweb.protocol.HttpVersion = HttpVersion11,
         cookie_jar: AbstractCookieJar | None = None,
         connector_owner: bool = True,
         raise_for_status: RaiseForStatus = False,
@@ -174,7 +176,7 @@ class ClientSession:
         return self._cookie_jar
 
     @property
-    def version(self) -> HttpVersion:
+    def version(self) -> aioweb.protocol.HttpVersion:
         """The HTTP version of requests."""
         return self._version
 
