@@ -18,9 +18,10 @@ import pytest
 import trustme
 
 from aioweb import web
-from aioweb.web.file_response import guess_content_type
+from aioweb.web.file_response import PRELOAD_LIMIT, guess_content_type
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
+LARGE = bytes(range(251)) * 400  # over PRELOAD_LIMIT
 MTIME_NS = 1_700_000_000_250_000_000
 MTIME = MTIME_NS / 1e9
 
@@ -28,6 +29,7 @@ MTIME = MTIME_NS / 1e9
 @pytest.fixture
 def files(tmp_path: Path) -> Path:
     (tmp_path / "data.bin").write_bytes(DATA)
+    (tmp_path / "large.bin").write_bytes(LARGE)
     os.utime(tmp_path / "data.bin", ns=(MTIME_NS, MTIME_NS))
     (tmp_path / "page.html").write_text("<p>plain</p>")
     (tmp_path / "page.html.gz").write_bytes(gzip.compress(b"<p>plain</p>", mtime=0))
@@ -318,6 +320,10 @@ async def test_on_the_fly_compression_reads_in_pieces(fetch: Fetch) -> None:
 # -- how the body goes out --------------------------------------------------
 
 
+def test_large_is_over_the_preload_limit() -> None:
+    assert len(LARGE) > PRELOAD_LIMIT >= len(DATA)
+
+
 async def test_sendfile_on_a_plain_socket(
     fetch: Fetch, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -332,9 +338,19 @@ async def test_sendfile_on_a_plain_socket(
         return await original(transport, file, offset, count, **kw)
 
     monkeypatch.setattr(loop, "sendfile", spy)
-    response = await fetch("/f/data.bin", "Range: bytes=100-199")
-    assert response.body == DATA[100:200]
+    response = await fetch("/f/large.bin", "Range: bytes=100-199")
+    assert response.body == LARGE[100:200]
     assert calls == [(100, 100)]
+    # A small file is read when opened and written with the head.
+    calls.clear()
+    assert (await fetch("/f/data.bin")).body == DATA
+    assert calls == []
+    # So is a small range... of a small file only.
+    assert (await fetch("/f/data.bin", "Range: bytes=5-9")).body == DATA[5:10]
+    assert calls == []
+    # A conditional GET and a HEAD do not read ahead.
+    assert (await fetch("/f/data.bin", 'If-None-Match: "x"')).body == DATA
+    assert calls == [(0, len(DATA))]
 
 
 async def test_tls_falls_back_to_reading_the_file(files: Path) -> None:

@@ -14,7 +14,10 @@ its coding), then answers in the order RFC 9110 §13.2.2 sets:
 
 The body goes out through the protocol writer's ``sendfile`` (zero-copy on a
 plain socket; read and written in a thread under TLS); with on-the-fly
-compression enabled it is read in ``chunk_size`` pieces and compressed.
+compression enabled it is read in ``chunk_size`` pieces and compressed. A
+file of at most :data:`PRELOAD_LIMIT` bytes asked for by a GET that is not
+conditional is read whole by the thread that opens it and written with the
+head.
 
 The entity-tag is made from the modification time in nanoseconds and the
 size, as aiohttp makes it, so tags survive a switch between the two servers.
@@ -45,6 +48,11 @@ __all__ = ("FileResponse",)
 PathLike = str | os.PathLike[str]
 
 _FALLBACK_CONTENT_TYPE: Final = "application/octet-stream"
+
+#: Files up to this size are read whole in the thread that opens them and
+#: leave with their head in one write: for a small file, the event-loop
+#: round trips of ``sendfile`` cost more than the copy.
+PRELOAD_LIMIT: Final = 64 * 1024
 
 # Sidecars in order of preference: brotli compresses text better than gzip.
 _SIDECARS: Final = (("br", ".br"), ("gzip", ".gz"))
@@ -91,10 +99,22 @@ class _Selected:
     status: os.stat_result | None
     coding: str | None
     has_sidecar: bool
+    data: bytes | None = None
 
 
-def _open_selected(path: Path, accept_encoding: str) -> _Selected:
-    """Open ``path`` or the best sidecar the client accepts (in a thread).
+def _preloaded(file: BinaryIO, status: os.stat_result, preload: bool) -> bytes | None:
+    """The whole of a small file, read now, or None."""
+    if not preload or status.st_size > PRELOAD_LIMIT:
+        return None
+    data = file.read(status.st_size + 1)
+    # A file that changed size since fstat goes out through sendfile, which
+    # sends what the head announced.
+    return data if len(data) == status.st_size else None
+
+
+def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected:
+    """Open ``path`` or the best sidecar the client accepts (in a thread);
+    with ``preload``, read a small file whole in the same trip.
 
     Raises:
         PermissionError: the file cannot be read.
@@ -115,12 +135,15 @@ def _open_selected(path: Path, accept_encoding: str) -> _Selected:
                 file = sidecar.open("rb")
             except OSError:
                 continue
-            return _Selected(file, os.fstat(file.fileno()), coding, True)
+            sidecar_status = os.fstat(file.fileno())
+            data = _preloaded(file, sidecar_status, preload)
+            return _Selected(file, sidecar_status, coding, True, data)
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
         return _Selected(None, None, None, has_sidecar)
     file = path.open("rb")
-    return _Selected(file, os.fstat(file.fileno()), None, has_sidecar)
+    status = os.fstat(file.fileno())
+    return _Selected(file, status, None, has_sidecar, _preloaded(file, status, preload))
 
 
 def _close_opened(opening: asyncio.Future[_Selected]) -> None:
@@ -157,6 +180,7 @@ class FileResponse(StreamResponse):
         super().__init__(status=status, reason=reason, headers=headers)
         self._path = Path(path)
         self._chunk_size = chunk_size
+        self._preloaded_data: bytes | None = None
 
     async def prepare(self, request: BaseRequest) -> StreamWriter | None:
         """Choose the answer, send the head and the body (once only)."""
@@ -165,7 +189,11 @@ class FileResponse(StreamResponse):
         loop = asyncio.get_running_loop()
         accept_encoding = request.headers.get("Accept-Encoding", "")
         opening = loop.run_in_executor(
-            None, _open_selected, self._path, accept_encoding
+            None,
+            _open_selected,
+            self._path,
+            accept_encoding,
+            self._should_preload(request),
         )
         try:
             selected = await asyncio.shield(opening)
@@ -180,12 +208,14 @@ class FileResponse(StreamResponse):
             return await self._empty(request, 404)
         if selected.file is None or selected.status is None:
             return await self._empty(request, 403)
+        self._preloaded_data = selected.data
         try:
             return await self._answer(request, selected.file, selected)
         finally:
             # Closing a file opened for reading does not block: no thread,
             # which a cancelled handler might never get to run.
             selected.file.close()
+            self._preloaded_data = None
 
     async def _empty(
         self, request: BaseRequest, status: int, **headers: str
@@ -337,9 +367,22 @@ class FileResponse(StreamResponse):
         await self.write(closing)
         return writer
 
+    @staticmethod
+    def _should_preload(request: BaseRequest) -> bool:
+        # A request likely to be answered with 304 would read for nothing.
+        headers = request.headers
+        return (
+            request.method == "GET"
+            and "If-None-Match" not in headers
+            and "If-Modified-Since" not in headers
+        )
+
     async def _send(self, file: BinaryIO, offset: int, count: int) -> None:
         writer = self._payload_writer
         if self._must_be_empty_body or writer is None or count == 0:
+            return
+        if self._preloaded_data is not None:
+            await self.write(self._preloaded_data[offset : offset + count])
             return
         if self._encoder is None:
             await writer.sendfile(file, offset, count)
