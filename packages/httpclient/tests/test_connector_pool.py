@@ -192,3 +192,34 @@ async def test_resolver_failure_is_a_dns_error() -> None:
         with pytest.raises(ClientConnectorDNSError) as info:
             await session.get("http://no-such-host.test/")
     assert info.value.host == "no-such-host.test"
+
+
+async def test_head_and_small_body_leave_in_one_write(app_server: Start) -> None:
+    import socket
+
+    app = web.Application()
+
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(body=await request.read())
+
+    app.router.add_post("/", echo)
+    url = await app_server(app)
+    sends: list[bytes] = []
+
+    class CountingSocket(socket.socket):
+        def send(self, data: bytes, flags: int = 0) -> int:  # type: ignore[override]
+            sends.append(bytes(data))
+            return super().send(data, flags)
+
+    def factory(addr_info: tuple) -> socket.socket:  # type: ignore[type-arg]
+        family, kind, proto, _, _ = addr_info
+        return CountingSocket(family, kind, proto)
+
+    async with (
+        ClientSession(connector=TCPConnector(socket_factory=factory)) as session,
+        session.post(url, data=b"small body") as resp,
+    ):
+        assert await resp.read() == b"small body"
+    assert len(sends) == 1
+    assert sends[0].startswith(b"POST / HTTP/1.1\r\n")
+    assert sends[0].endswith(b"\r\n\r\nsmall body")
