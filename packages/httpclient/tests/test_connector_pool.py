@@ -223,3 +223,26 @@ async def test_head_and_small_body_leave_in_one_write(app_server: Start) -> None
     assert len(sends) == 1
     assert sends[0].startswith(b"POST / HTTP/1.1\r\n")
     assert sends[0].endswith(b"\r\n\r\nsmall body")
+
+
+async def test_unclosed_connector_with_connections_warns(app_server: Start) -> None:
+    app = web.Application()
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="hi")
+
+    app.router.add_get("/", hello)
+    url = await app_server(app)
+    connector = TCPConnector()
+    session = ClientSession(connector=connector, connector_owner=False)
+    async with session.get(url) as resp:
+        await resp.read()
+    await session.close()
+    assert not connector.closed
+    with pytest.warns(ResourceWarning, match="Unclosed connector"):
+        connector.__del__()
+    await connector.close()
+    # An idle, empty connector has nothing to report.
+    empty = TCPConnector()
+    empty.__del__()
+    await empty.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -168,6 +169,17 @@ class BaseConnector:
             if late:
                 await asyncio.wait(late, timeout=_CLOSE_GRACE)
         await self._close_extra()
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        # As aiohttp: a connector dropped with connections open says so, and
+        # closes them if the loop still runs.
+        # A constructor that raised leaves some attributes unset.
+        if getattr(self, "_closed", True) or not getattr(self, "_all", None):
+            return
+        _warnings.warn(f"Unclosed connector {self!r}", ResourceWarning, source=self)
+        if not self._loop.is_closed():
+            for protocol in list(self._all):
+                protocol.close()
 
     async def _close_extra(self) -> None:
         """What a subclass closes besides the connections (its resolver)."""
