@@ -340,3 +340,62 @@ async def test_slow_consumer_is_not_a_read_timeout(raw_server: Start) -> None:
         await asyncio.sleep(0.5)
         rest = await resp.read()
     assert len(first) + len(rest) == size
+
+
+async def test_body_read_until_close(raw_server: Start) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil ")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"the end")
+        await writer.drain()
+        writer.close()
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        for _ in range(2):  # the closed connection is not reused
+            async with session.get(server.url) as resp:
+                assert resp.version == (1, 0)
+                assert await resp.text() == "until the end"
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("status", [204, 304])
+async def test_statuses_without_a_body(raw_server: Start, status: int) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        while True:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 %d Nothing\r\nContent-Length: 5\r\n\r\n" % status)
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        for _ in range(2):
+            async with session.get(server.url) as resp:
+                assert resp.status == status
+                assert await resp.read() == b""
+        async with session.head(server.url) as resp:
+            assert await resp.read() == b""
+    assert server.connections == 1
+
+
+async def test_connection_close_is_not_reused(raw_server: Start) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+        )
+        await reader.read()
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        for _ in range(2):
+            async with session.get(server.url) as resp:
+                assert await resp.read() == b"ok"
+    assert server.connections == 2
