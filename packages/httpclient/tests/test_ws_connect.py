@@ -127,3 +127,38 @@ async def test_bytes_right_after_the_101_are_kept(
         # The peer never answers our Close: the wait is bounded by ws_close.
         await ws.close()
         assert ws.close_code == WSCloseCode.ABNORMAL_CLOSURE
+
+
+async def test_heartbeat_without_pong_is_a_server_timeout(
+    raw_server: Callable[..., Any],
+) -> None:
+    from aioweb.client import ServerTimeoutError
+    from aioweb.websocket import compute_accept
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        key = next(
+            line.split(":", 1)[1].strip()
+            for line in head.split("\r\n")
+            if line.lower().startswith("sec-websocket-key")
+        )
+        writer.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
+            + compute_accept(key).encode()
+            + b"\r\n\r\n"
+        )
+        await reader.read()  # pings are never answered
+
+    server = await raw_server(handler)
+    async with ClientSession() as session:
+        ws = await session.ws_connect(server.url, heartbeat=0.1)
+        msg = await asyncio.wait_for(ws.receive(), 5)
+        assert msg.type is WSMsgType.ERROR
+        assert isinstance(msg.data, ServerTimeoutError)
+        assert ws.closed
+        assert ws.close_code == WSCloseCode.ABNORMAL_CLOSURE
+        assert session.connector is not None
+        assert session.connector._acquired == set()
