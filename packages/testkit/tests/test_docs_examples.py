@@ -22,16 +22,31 @@ def test_guide_examples_pass(pytester: pytest.Pytester, mode: str) -> None:
     result = pytester.runpytest_subprocess(
         f"--asyncio-mode={mode}", "-W", "error", "-p", "no:cacheprovider"
     )
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=10)
 
 
-def test_guide_includes_every_example_section() -> None:
+@pytest.mark.parametrize(
+    ("example", "markers"),
+    [
+        (
+            "test_fake_server_guide.py",
+            [
+                "# --- canned replies",
+                "# --- misbehaviour",
+                "# --- per-request handlers",
+            ],
+        ),
+        (
+            "test_application_guide.py",
+            ["# --- the application", "# --- pytest client", "# --- mocked request"],
+        ),
+        ("test_unittest_guide.py", ["# --- unittest"]),
+    ],
+)
+def test_guide_includes_every_example_section(example: str, markers: list[str]) -> None:
     guide = (EXAMPLES.parent / "index.md").read_text()
-    source = (EXAMPLES / "test_fake_server_guide.py").read_text()
-    for marker in [
-        "# --- canned replies",
-        "# --- misbehaviour",
-        "# --- per-request handlers",
-    ]:
+    source = (EXAMPLES / example).read_text()
+    assert f"examples/{example}" in guide
+    for marker in markers:
         assert marker in source
         assert f'"{marker}"' in guide
