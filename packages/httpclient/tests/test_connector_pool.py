@@ -246,3 +246,24 @@ async def test_unclosed_connector_with_connections_warns(app_server: Start) -> N
     empty = TCPConnector()
     empty.__del__()
     await empty.close()
+
+
+async def test_tcp_nodelay_is_set(app_server: Start) -> None:
+    import socket
+
+    app = web.Application()
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="hi")
+
+    app.router.add_get("/", hello)
+    url = await app_server(app)
+    async with ClientSession() as session:
+        async with session.get(url) as resp:
+            await resp.read()
+        connector = session.connector
+        assert isinstance(connector, TCPConnector)
+        [(protocol, _)] = [entry for idle in connector._idle.values() for entry in idle]
+        assert protocol.transport is not None
+        sock = protocol.transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

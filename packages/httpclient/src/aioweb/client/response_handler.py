@@ -23,6 +23,8 @@ the head are kept in :attr:`upgraded_tail` for whoever takes over.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from typing import TYPE_CHECKING, Any, Protocol
 
 from multidict import CIMultiDictProxy
@@ -227,6 +229,20 @@ class ResponseHandler(BaseProtocol):
             self.upgraded_tail = tail
             if self._read_timer is not None:
                 self._read_timer.cancel()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the transport; turn off Nagle's algorithm on TCP.
+
+        asyncio sets ``TCP_NODELAY`` only on sockets whose protocol number is
+        explicitly TCP, which a socket made from a resolver's answer with
+        protocol ``0`` is not; a request's head and body go in one write, so
+        nothing is gained by delaying small segments.
+        """
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def pause_reading(self) -> None:
         """The body's reader is full: stop reading, and stop the read timer
