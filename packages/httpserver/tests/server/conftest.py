@@ -2,8 +2,11 @@
 
 ``serve_app(app, **runner_kwargs)`` and ``serve_handler(handler, **kwargs)``
 start an :class:`~aioweb.web.AppRunner` (or a
-:class:`~aioweb.web.ServerRunner`) with a :class:`~aioweb.web.TCPSite` on
-an ephemeral port of 127.0.0.1 and clean it up at teardown. ``raw`` opens
+:class:`~aioweb.web.ServerRunner`) on an ephemeral port of 127.0.0.1
+through aioweb-testkit's ``aioweb_server`` and ``aioweb_raw_server``
+fixtures, which clean them up at teardown. The testkit turns
+``handler_cancellation`` on for its users; here it stays off unless a test
+asks, so the tests see the server's own default. ``raw`` opens
 plain TCP connections and reads responses byte by byte, so the tests see
 exactly what the server sends (and whether it closes).
 """
@@ -19,16 +22,7 @@ from typing import Any
 import pytest
 from multidict import CIMultiDict
 
-from aioweb.web import (
-    Application,
-    AppRunner,
-    BaseRequest,
-    BaseRunner,
-    Server,
-    ServerRunner,
-    StreamResponse,
-    TCPSite,
-)
+from aioweb.web import Application, BaseRequest, BaseRunner, StreamResponse
 
 #: Seconds any single read in a test may wait before the test fails.
 READ_TIMEOUT = 10.0
@@ -126,44 +120,32 @@ class RawConnection:
                 await self.writer.wait_closed()
 
 
-async def _start(runner: BaseRunner) -> Served:
-    await runner.setup()
-    site = TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return Served(runner, port)
-
-
 @pytest.fixture
-async def serve_app() -> AsyncIterator[Callable[..., Awaitable[Served]]]:
+def serve_app(aioweb_server: Any) -> Callable[..., Awaitable[Served]]:
     """``await serve_app(app, **runner_kwargs)`` → a running :class:`Served`."""
-    runners: list[BaseRunner] = []
 
     async def start(app: Application, **kwargs: Any) -> Served:
-        runner = AppRunner(app, **kwargs)
-        runners.append(runner)
-        return await _start(runner)
+        kwargs.setdefault("handler_cancellation", False)
+        server = await aioweb_server(app, **kwargs)
+        assert server.runner is not None
+        return Served(server.runner, server.port)
 
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+    return start
 
 
 @pytest.fixture
-async def serve_handler() -> AsyncIterator[Callable[..., Awaitable[Served]]]:
+def serve_handler(aioweb_raw_server: Any) -> Callable[..., Awaitable[Served]]:
     """``await serve_handler(handler, **server_kwargs)`` → a low-level server."""
-    runners: list[BaseRunner] = []
 
     async def start(
         handler: Callable[[BaseRequest], Awaitable[StreamResponse]], **kwargs: Any
     ) -> Served:
-        runner = ServerRunner(Server(handler, **kwargs))
-        runners.append(runner)
-        return await _start(runner)
+        kwargs.setdefault("handler_cancellation", False)
+        server = await aioweb_raw_server(handler, **kwargs)
+        assert server.runner is not None
+        return Served(server.runner, server.port)
 
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+    return start
 
 
 @pytest.fixture
