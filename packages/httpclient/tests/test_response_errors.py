@@ -19,29 +19,17 @@ from aioweb.client import (
     ClientTimeout,
     TCPConnector,
 )
+from aioweb.testkit import End, FakeServerFactory, Hang, RawReply
 
 Start = Callable[..., Awaitable[Any]]
 ReadHead = Callable[[asyncio.StreamReader], Awaitable[bytes]]
 
 
-def _replying(
-    reply: bytes, *, then_close: bool = True
-) -> Callable[..., Awaitable[None]]:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(reply)
-        await writer.drain()
-        if not then_close:
-            await reader.read()
-
-    return handler
-
-
-async def test_truncated_sized_body_is_a_payload_error(raw_server: Start) -> None:
-    server = await raw_server(
-        _replying(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")
+async def test_truncated_sized_body_is_a_payload_error(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(
+        RawReply(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")
     )
     async with ClientSession() as session, session.get(server.url) as resp:
         assert resp.status == 200
@@ -50,20 +38,24 @@ async def test_truncated_sized_body_is_a_payload_error(raw_server: Start) -> Non
     assert "not completed" in str(info.value)
 
 
-async def test_truncated_chunked_body_is_a_payload_error(raw_server: Start) -> None:
-    server = await raw_server(
-        _replying(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel")
+async def test_truncated_chunked_body_is_a_payload_error(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(
+        RawReply(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel")
     )
     async with ClientSession() as session, session.get(server.url) as resp:
         with pytest.raises(ClientPayloadError):
             await resp.content.read()
 
 
-async def test_malformed_chunk_is_a_payload_error(raw_server: Start) -> None:
-    server = await raw_server(
-        _replying(
+async def test_malformed_chunk_is_a_payload_error(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(
+        RawReply(
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n",
-            then_close=False,
+            end=End.HANG,
         )
     )
     async with ClientSession() as session, session.get(server.url) as resp:
@@ -71,18 +63,18 @@ async def test_malformed_chunk_is_a_payload_error(raw_server: Start) -> None:
             await resp.read()
 
 
-async def test_bad_status_line(raw_server: Start) -> None:
-    server = await raw_server(_replying(b"HTTP/1.1 2000 Nope\r\n\r\n"))
+async def test_bad_status_line(fake_server: FakeServerFactory) -> None:
+    server = await fake_server(RawReply(b"HTTP/1.1 2000 Nope\r\n\r\n"))
     async with ClientSession() as session:
         with pytest.raises(ClientResponseError) as info:
             await session.get(server.url)
     assert info.value.status == 400
 
 
-async def test_oversized_header_is_refused(raw_server: Start) -> None:
+async def test_oversized_header_is_refused(fake_server: FakeServerFactory) -> None:
     big = b"X-Big: " + b"a" * 9000 + b"\r\n"
-    server = await raw_server(
-        _replying(b"HTTP/1.1 200 OK\r\n" + big + b"Content-Length: 0\r\n\r\n")
+    server = await fake_server(
+        RawReply(b"HTTP/1.1 200 OK\r\n" + big + b"Content-Length: 0\r\n\r\n")
     )
     async with ClientSession() as session:
         with pytest.raises(ClientResponseError) as info:
@@ -93,23 +85,20 @@ async def test_oversized_header_is_refused(raw_server: Start) -> None:
             assert len(resp.headers["X-Big"]) == 9000
 
 
-async def test_too_many_headers_is_refused(raw_server: Start) -> None:
+async def test_too_many_headers_is_refused(fake_server: FakeServerFactory) -> None:
     fields = b"".join(b"X-%d: v\r\n" % i for i in range(200))
-    server = await raw_server(
-        _replying(b"HTTP/1.1 200 OK\r\n" + fields + b"Content-Length: 0\r\n\r\n")
+    server = await fake_server(
+        RawReply(b"HTTP/1.1 200 OK\r\n" + fields + b"Content-Length: 0\r\n\r\n")
     )
     async with ClientSession() as session:
         with pytest.raises(ClientResponseError):
             await session.get(server.url)
 
 
-async def test_close_before_the_head_is_server_disconnected(raw_server: Start) -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-
-    server = await raw_server(handler)
+async def test_close_before_the_head_is_server_disconnected(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(RawReply(b"", end=End.CLOSE))
     async with ClientSession() as session:
         with pytest.raises(aioweb.client.ServerDisconnectedError):
             await session.get(server.url)
@@ -123,33 +112,22 @@ async def test_connection_refused(unused_tcp_port: int) -> None:
     assert isinstance(info.value.os_error, ConnectionRefusedError)
 
 
-def _silent() -> Callable[..., Awaitable[None]]:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        await reader.read()  # until the client goes away
-
-    return handler
-
-
-async def test_sock_read_timeout_waiting_for_the_head(raw_server: Start) -> None:
-    server = await raw_server(_silent())
+async def test_sock_read_timeout_waiting_for_the_head(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(Hang())
     timeout = ClientTimeout(sock_read=0.1)
     async with ClientSession(timeout=timeout) as session:
         with pytest.raises(aioweb.client.SocketTimeoutError):
             await session.get(server.url)
 
 
-async def test_sock_read_timeout_inside_the_body(raw_server: Start) -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
-        await reader.read()
-
-    server = await raw_server(handler)
+async def test_sock_read_timeout_inside_the_body(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(
+        RawReply(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", end=End.HANG)
+    )
     async with ClientSession() as session:
         resp = await session.get(server.url, timeout=ClientTimeout(sock_read=0.1))
         with pytest.raises(aioweb.client.ServerTimeoutError):
@@ -157,15 +135,19 @@ async def test_sock_read_timeout_inside_the_body(raw_server: Start) -> None:
         resp.release()
 
 
-async def test_total_timeout(raw_server: Start) -> None:
-    server = await raw_server(_silent())
+async def test_total_timeout(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(Hang())
     async with ClientSession(timeout=ClientTimeout(total=0.1)) as session:
         with pytest.raises(asyncio.TimeoutError):
             await session.get(server.url)
 
 
-async def test_connect_timeout_while_queued_for_a_slot(raw_server: Start) -> None:
-    server = await raw_server(_silent())
+async def test_connect_timeout_while_queued_for_a_slot(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(Hang())
     connector = TCPConnector(limit=1)
     async with ClientSession(connector=connector) as session:
         first = asyncio.ensure_future(session.get(server.url))
@@ -207,8 +189,10 @@ async def test_sock_connect_timeout() -> None:
         listener.close()
 
 
-async def test_cancelling_mid_request_leaves_nothing_open(raw_server: Start) -> None:
-    server = await raw_server(_silent())
+async def test_cancelling_mid_request_leaves_nothing_open(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(Hang())
     async with ClientSession() as session:
         task = asyncio.ensure_future(session.get(server.url))
         await asyncio.sleep(0.05)
@@ -221,15 +205,12 @@ async def test_cancelling_mid_request_leaves_nothing_open(raw_server: Start) -> 
     gc.collect()
 
 
-async def test_cancelling_while_reading_the_body(raw_server: Start) -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
-        await reader.read()
-
-    server = await raw_server(handler)
+async def test_cancelling_while_reading_the_body(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(
+        RawReply(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", end=End.HANG)
+    )
     async with ClientSession() as session:
         resp = await session.get(server.url)
         task = asyncio.ensure_future(resp.read())
@@ -305,15 +286,15 @@ async def test_expect_100_continue(raw_server: Start) -> None:
     ],
 )
 async def test_cr_lf_is_refused_before_sending(
-    raw_server: Start, kwargs: dict[str, Any], error: type[Exception]
+    fake_server: FakeServerFactory, kwargs: dict[str, Any], error: type[Exception]
 ) -> None:
-    server = await raw_server(_silent())
+    server = await fake_server(Hang())
     method = kwargs.pop("method", "GET")
     url = str(server.url) + kwargs.pop("url_suffix", "/")
     async with ClientSession() as session:
         with pytest.raises(error):
             await session.request(method, url, **kwargs)
-    assert server.connections == 0
+    assert server.connections_accepted == 0
 
 
 async def test_slow_consumer_is_not_a_read_timeout(raw_server: Start) -> None:
