@@ -335,8 +335,14 @@ class ResponseHandler(BaseProtocol):
         self._streams.on_body(data)
 
     def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
-        """Forwarded to the streams."""
+        """Forwarded to the streams, the message marked done first."""
         assert self._streams is not None
+        # The streams end the body's reader before they call
+        # message_complete, and its end-of-body callback gives the
+        # connection back to the pool at once: it must already count as
+        # reusable then, or every body read before its end arrived (a large
+        # one) would close a keep-alive connection.
+        self._message_done = True
         self._streams.on_message_complete(trailers)
 
     def on_informational(self, head: ResponseHead) -> None:
