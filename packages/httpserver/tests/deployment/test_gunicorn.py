@@ -62,6 +62,10 @@ def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
+    if not data:
+        # A worker that is stopping (max_requests) may close a connection it
+        # had just accepted; gunicorn's other worker takes the next one.
+        raise ConnectionResetError("closed without an answer")
     head, _, body = data.partition(b"\r\n\r\n")
     return int(head.split(b" ")[1]), body
 
