@@ -108,3 +108,30 @@ def test_server(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
         if server.stdout is not None:
             server.stdout.close()
         print(f"report in {out}", flush=True)
+
+
+def test_client(command: Sequence[str], agent: str, parsed: argparse.Namespace) -> int:
+    """Run the fuzzing server; ``command + [URL, AGENT]`` drives every case.
+
+    The driver reads ``/getCaseCount``, runs each ``/runCase`` and calls
+    ``/updateReports`` itself; the report goes to ``parsed.out`` or a fresh
+    temporary folder.
+    """
+    out = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
+    out.mkdir(parents=True, exist_ok=True)
+    driver = shlex.join(list(command)) + ' "$AUTOBAHN_URL" "$AUTOBAHN_AGENT"'
+    try:
+        return autobahn(
+            [
+                "--agent",
+                agent,
+                "--out",
+                str(out),
+                "--client-cmd",
+                driver,
+                *selection(parsed),
+                f"ws://127.0.0.1:{free_port()}",
+            ]
+        )
+    finally:
+        print(f"report in {out}", flush=True)
