@@ -15,6 +15,7 @@ from yarl import URL
 from aioweb.client import ClientSession, WSServerHandshakeError
 from aioweb.client.timeout import ClientWSTimeout
 from aioweb.protocol import WSCloseCode, WSMsgType
+from aioweb.testkit import FakeServerFactory
 
 Start = Callable[[web.Application], Awaitable[URL]]
 
@@ -130,29 +131,11 @@ async def test_bytes_right_after_the_101_are_kept(
 
 
 async def test_heartbeat_without_pong_is_a_server_timeout(
-    raw_server: Callable[..., Any],
+    fake_server: FakeServerFactory,
 ) -> None:
     from aioweb.client import ServerTimeoutError
-    from aioweb.websocket import compute_accept
 
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        head = (await reader.readuntil(b"\r\n\r\n")).decode()
-        key = next(
-            line.split(":", 1)[1].strip()
-            for line in head.split("\r\n")
-            if line.lower().startswith("sec-websocket-key")
-        )
-        writer.write(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-            b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
-            + compute_accept(key).encode()
-            + b"\r\n\r\n"
-        )
-        await reader.read()  # pings are never answered
-
-    server = await raw_server(handler)
+    server = await fake_server.websocket(answer_pings=False)
     async with ClientSession() as session:
         ws = await session.ws_connect(server.url, heartbeat=0.1)
         msg = await asyncio.wait_for(ws.receive(), 5)
@@ -162,3 +145,4 @@ async def test_heartbeat_without_pong_is_a_server_timeout(
         assert ws.close_code == WSCloseCode.ABNORMAL_CLOSURE
         assert session.connector is not None
         assert session.connector._acquired == set()
+    assert server.pings, "the heartbeat pinged the server"
