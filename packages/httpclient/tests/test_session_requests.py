@@ -196,6 +196,19 @@ async def test_keep_alive_reuses_one_connection(base: URL) -> None:
         assert len(peers) == 2
 
 
+async def test_a_large_body_read_to_the_end_keeps_the_connection(base: URL) -> None:
+    # The body is larger than the reader's buffer, so it ends while the
+    # caller reads: the connection must still go back to the pool.
+    async with ClientSession() as session:
+        async with session.get(base / "echo") as resp:
+            first = (await resp.json())["peer"]
+        for _ in range(2):
+            async with session.get(base / "big") as resp:
+                assert len(await resp.read()) == 4_000_000
+            async with session.get(base / "echo") as resp:
+                assert (await resp.json())["peer"] == first
+
+
 async def test_force_close_uses_a_new_connection_each_time(base: URL) -> None:
     connector = TCPConnector(force_close=True)
     async with ClientSession(connector=connector) as session:
