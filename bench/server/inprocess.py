@@ -14,6 +14,9 @@ import cProfile
 import pstats
 import time
 
+#: Requests per data_received call (pipelined); 1 is a client waiting
+#: for each response, as over a socket.
+BATCH = 10
 REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n"
 
 
@@ -73,7 +76,7 @@ async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
     server = runner.server
     assert server is not None
     best = float("inf")
-    batch = REQUEST * 10
+    batch = REQUEST * BATCH
     profiler = cProfile.Profile() if profile else None
     for _ in range(rounds):
         done = asyncio.get_running_loop().create_future()
@@ -82,7 +85,7 @@ async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
         if profiler is not None:
             profiler.enable()
         start = time.process_time()
-        for _ in range(count // 10):
+        for _ in range(count // BATCH):
             protocol.data_received(batch)
             await asyncio.sleep(0)
         await done
@@ -99,11 +102,14 @@ async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
 
 
 def main() -> None:
+    global BATCH
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--batch", type=int, default=10, help="requests per read")
     args = parser.parse_args()
+    BATCH = args.batch
     if args.profile:
         asyncio.run(measure("aioweb", args.count, 1, True))
         return
@@ -111,7 +117,10 @@ def main() -> None:
         module: asyncio.run(measure(module, args.count, args.rounds, False))
         for module in ("aioweb", "aiohttp")
     }
-    print(f"{args.count} pipelined hello requests, CPU time, best of {args.rounds}")
+    print(
+        f"{args.count} hello requests, {BATCH} per read, CPU time, "
+        f"best of {args.rounds}"
+    )
     for module, rate in cpu.items():
         print(f"  {module:8} {rate:10.0f} requests/s of CPU")
     print(f"  aioweb / aiohttp: {cpu['aioweb'] / cpu['aiohttp']:.2f}x")

@@ -115,7 +115,7 @@ async def ws_load(port: int, connections: int, seconds: float, size: int) -> Non
     elapsed = time.perf_counter() - start
     for client in clients:
         client.running = False
-    print(f"{done / elapsed:.1f}", flush=True)
+    print(f"{done / elapsed:.1f} {done}", flush=True)
     for client in clients:
         assert client.transport is not None
         client.transport.abort()

@@ -70,11 +70,18 @@ class Results:
     """Best rate per (case, impl, loop), and bytes per idle connection."""
 
     rates: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    #: requests (echoes) per second of the server process's CPU time: on a
+    #: shared machine the server does not get its core to itself, and this
+    #: is what its own work costs.
+    per_cpu: dict[tuple[str, str, str], float] = field(default_factory=dict)
     memory: dict[tuple[str, str], float] = field(default_factory=dict)
 
-    def record(self, case: str, impl: str, loop: str, rate: float) -> None:
+    def record(
+        self, case: str, impl: str, loop: str, rate: float, per_cpu: float
+    ) -> None:
         key = (case, impl, loop)
         self.rates[key] = max(self.rates.get(key, 0.0), rate)
+        self.per_cpu[key] = max(self.per_cpu.get(key, 0.0), per_cpu)
 
 
 def free_port() -> int:
@@ -130,7 +137,10 @@ def server(impl: str, loop: str) -> Iterator[tuple[int, int]]:
             proc.stdout.close()
 
 
-def wrk(wrk_path: str, port: int, path: str, seconds: float, lua: str | None) -> float:
+def wrk(
+    wrk_path: str, port: int, path: str, seconds: float, lua: str | None
+) -> tuple[float, int]:
+    """Requests per second and requests done."""
     command = [
         "taskset",
         "-c",
@@ -152,16 +162,19 @@ def wrk(wrk_path: str, port: int, path: str, seconds: float, lua: str | None) ->
         # A stalled shared machine, not a wrong answer: say so, keep going.
         print(f"warning: socket errors on {path}:\n{out}", flush=True)
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if match is None:
+    count = re.search(r"(\d+) requests in", out)
+    if match is None or count is None:
         raise RuntimeError(f"no rate in wrk's output:\n{out}")
-    return float(match.group(1))
+    return float(match.group(1)), int(count.group(1))
 
 
-def ws_load(port: int, seconds: float, connections: int) -> float:
+def ws_load(port: int, seconds: float, connections: int) -> tuple[float, int]:
+    """Echoes per second and echoes done."""
     command = ["taskset", "-c", CLIENT_CORE, PYTHON, str(HERE / "load.py"), "ws"]
     command += [str(port), str(connections), str(seconds), "128"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return float(out.strip())
+    rate, count = out.split()
+    return float(rate), int(count)
 
 
 def throughput(options: argparse.Namespace, results: Results) -> None:
@@ -173,20 +186,30 @@ def throughput(options: argparse.Namespace, results: Results) -> None:
         for round_ in range(options.rounds):
             for loop in options.loops:
                 for impl in IMPLS:
-                    with server(impl, loop) as (port, _pid):
+                    with server(impl, loop) as (port, pid):
                         wrk(wrk_path, port, "/", 1.0, None)  # warm up
                         for case, (path, post, impls) in HTTP_CASES.items():
                             if impl not in impls:
                                 continue
                             lua = script.name if post else None
-                            rate = wrk(wrk_path, port, path, seconds, lua)
-                            results.record(case, impl, loop, rate)
+                            cpu = cpu_seconds(pid)
+                            rate, count = wrk(wrk_path, port, path, seconds, lua)
+                            cpu = cpu_seconds(pid) - cpu
+                            results.record(case, impl, loop, rate, count / cpu)
                         ws_load(port, 0.5, options.ws_connections)  # warm up
-                        rate = ws_load(port, seconds, options.ws_connections)
-                        results.record(WS_CASE, impl, loop, rate)
+                        cpu = cpu_seconds(pid)
+                        rate, count = ws_load(port, seconds, options.ws_connections)
+                        cpu = cpu_seconds(pid) - cpu
+                        results.record(WS_CASE, impl, loop, rate, count / cpu)
                     print(f"round {round_ + 1}: {impl} on {loop} done", flush=True)
     finally:
         os.unlink(script.name)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def vm_rss(pid: int) -> int:
@@ -255,9 +278,11 @@ def memory(options: argparse.Namespace, results: Results) -> None:
             print(f"memory: {impl} {kind} {cost:.0f} bytes/connection", flush=True)
 
 
-def ratio(results: Results, case: str, loop: str, anchor: str) -> str:
-    ours = results.rates.get((case, "aioweb", loop))
-    theirs = results.rates.get((case, anchor, loop))
+def ratio(
+    table: dict[tuple[str, str, str], float], case: str, loop: str, anchor: str
+) -> str:
+    ours = table.get((case, "aioweb", loop))
+    theirs = table.get((case, anchor, loop))
     if not ours or not theirs:
         return "n/a"
     return f"{ours / theirs:.2f}x"
@@ -272,26 +297,31 @@ def tables(options: argparse.Namespace, results: Results) -> str:
             "connections). Server on core 0, load generator on core 1.",
             "",
         ]
+        measures = (
+            ("per second", results.rates),
+            ("per second of the server's CPU time", results.per_cpu),
+        )
         for loop in options.loops:
-            lines += [
-                f"### {loop}",
-                "",
-                "| case | aioweb | aiohttp | uvicorn | aioweb/aiohttp "
-                "| aioweb/uvicorn | target vs aiohttp |",
-                "|---|---:|---:|---:|---:|---:|---:|",
-            ]
-            for case in [*HTTP_CASES, WS_CASE]:
-                cells = []
-                for impl in IMPLS:
-                    rate = results.rates.get((case, impl, loop))
-                    cells.append("n/a" if rate is None else f"{rate:,.0f}")
-                lines.append(
-                    f"| {case} | {' | '.join(cells)} "
-                    f"| {ratio(results, case, loop, 'aiohttp')} "
-                    f"| {ratio(results, case, loop, 'uvicorn')} "
-                    f"| ≥ {TARGETS[case]}x |"
-                )
-            lines.append("")
+            for title, table in measures:
+                lines += [
+                    f"### {loop}: requests {title}",
+                    "",
+                    "| case | aioweb | aiohttp | uvicorn | aioweb/aiohttp "
+                    "| aioweb/uvicorn | target vs aiohttp |",
+                    "|---|---:|---:|---:|---:|---:|---:|",
+                ]
+                for case in [*HTTP_CASES, WS_CASE]:
+                    cells = []
+                    for impl in IMPLS:
+                        rate = table.get((case, impl, loop))
+                        cells.append("n/a" if rate is None else f"{rate:,.0f}")
+                    lines.append(
+                        f"| {case} | {' | '.join(cells)} "
+                        f"| {ratio(table, case, loop, 'aiohttp')} "
+                        f"| {ratio(table, case, loop, 'uvicorn')} "
+                        f"| ≥ {TARGETS[case]}x |"
+                    )
+                lines.append("")
     if results.memory:
         lines += [
             f"Memory: server RSS growth per idle connection, {options.idle} "
@@ -338,9 +368,15 @@ def main() -> None:
         memory(options, results)
     text = tables(options, results)
     print(text)
-    cpu = subprocess.run(
-        [PYTHON, str(HERE / "inprocess.py")], capture_output=True, text=True, check=True
-    ).stdout
+    cpu = "".join(
+        subprocess.run(
+            [PYTHON, str(HERE / "inprocess.py"), "--batch", batch],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for batch in ("10", "1")
+    )
     print(cpu)
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     options.output.write_text(
