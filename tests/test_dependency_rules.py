@@ -178,3 +178,25 @@ def test_isolation_probe_reports_what_an_import_loads() -> None:
     assert "xmlrpc.client" in report["loaded"]
     assert report["failures"] == []
     assert report["importable"] == ["json"]
+
+
+def test_isolation_probe_accepts_modules_of_a_missing_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "extra_probe_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "optional.py").write_text(
+        "class MissingExtraError(ImportError):\n    pass\n\n"
+        "raise MissingExtraError('needs pkg[extra]')\n"
+    )
+    (package / "broken.py").write_text("raise ImportError('a real failure')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        report = isolation.probe("extra_probe_pkg", [])
+    finally:
+        for name in [m for m in sys.modules if m.startswith("extra_probe_pkg")]:
+            del sys.modules[name]
+    assert report["failures"] == [
+        "extra_probe_pkg.broken: ImportError('a real failure')"
+    ]
