@@ -29,7 +29,7 @@ SIZES = [("16 B", 16), ("4 KiB", 4096), ("1 MiB", 1 << 20)]
 
 
 def interleaved_best(
-    timers: dict[str, timeit.Timer], repeats: int, target: float = 0.01
+    timers: dict[str, timeit.Timer], repeats: int, target: float = 0.002
 ) -> dict[str, float]:
     """Seconds per call of each timer: the best of ``repeats`` rounds.
 
@@ -177,7 +177,7 @@ def print_decode(rows: list[tuple[str, dict[str, float]]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--frames", type=int, default=20000)
     options = parser.parse_args()
     print_mask(bench_mask(options.repeats))
