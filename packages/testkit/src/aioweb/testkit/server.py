@@ -215,7 +215,10 @@ class TestServer(BaseTestServer):
     Args:
         app: the application; started (``on_startup``) by
             :meth:`start_server`, cleaned up by :meth:`close`.
-        scheme, host, port, **kwargs: as for :class:`BaseTestServer`.
+        scheme: as for :class:`BaseTestServer`.
+        host: as for :class:`BaseTestServer`.
+        port: as for :class:`BaseTestServer`.
+        **kwargs: as for :class:`BaseTestServer` (runner arguments, ``ssl``).
     """
 
     def __init__(
@@ -250,9 +253,11 @@ class RawTestServer(BaseTestServer):
     Args:
         handler: ``async def handler(request) -> StreamResponse``, given each
             :class:`~aioweb.web.BaseRequest`.
-        scheme, host, port, **kwargs: as for :class:`BaseTestServer`;
-            ``kwargs`` go to the :class:`~aioweb.web.Server` (timeouts,
-            limits), ``shutdown_timeout`` to the runner.
+        scheme: as for :class:`BaseTestServer`.
+        host: as for :class:`BaseTestServer`.
+        port: as for :class:`BaseTestServer`.
+        **kwargs: to the :class:`~aioweb.web.Server` (timeouts, limits),
+            but ``shutdown_timeout`` to the runner and ``ssl`` to the site.
     """
 
     def __init__(
