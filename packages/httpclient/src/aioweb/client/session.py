@@ -18,7 +18,7 @@ import asyncio
 import json
 import re
 import warnings
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 
@@ -41,6 +41,7 @@ from .exceptions import (
     ServerDisconnectedError,
     TooManyRedirects,
 )
+from .hop_credentials import choose_auth, choose_proxy
 from .middlewares import ClientMiddlewareType, build_client_middlewares
 from .redirects import (
     REDIRECT_STATUSES,
@@ -49,10 +50,10 @@ from .redirects import (
     redirect_target,
     strip_for_cross_origin,
 )
+from .request_context import _RequestContextManager, _SessionRequestContextManager
 from .tcp_connector import TCPConnector
 from .timeout import DEFAULT_TIMEOUT, ClientTimeout, TimeoutHandle, connect_timeout
 from .tracing import Trace, TraceConfig
-from .trust_env import get_env_proxy_for_url, netrc_auth_for_host
 
 __all__ = ("ClientSession", "request")
 
@@ -424,33 +425,14 @@ class ClientSession:
         try:
             with timer:
                 while True:
-                    auth_from_url = None
-                    if url.raw_user or url.raw_password:
-                        auth_from_url = BasicAuth(url.user or "", url.password or "")
-                        url = url.with_user(None)
-                    if auth is not None and auth_from_url is not None:
-                        raise ValueError(
-                            "Cannot combine AUTH argument with "
-                            "credentials encoded in URL"
-                        )
-                    req_auth = auth or auth_from_url
-                    if (
-                        req_auth is None
-                        and self._default_auth is not None
-                        and (
-                            self._base_url is None
-                            or self._base_url.origin() == url.origin()
-                        )
-                    ):
-                        req_auth = self._default_auth
-                    if req_auth is None and self._trust_env and url.host:
-                        req_auth = netrc_auth_for_host(url.host)
-                    if req_auth is not None and hdrs.AUTHORIZATION in headers_:
-                        raise ValueError(
-                            "Cannot combine AUTHORIZATION header "
-                            "with AUTH argument or credentials "
-                            "encoded in URL"
-                        )
+                    url, req_auth = choose_auth(
+                        url,
+                        auth,
+                        headers_,
+                        default_auth=self._default_auth,
+                        base_url=self._base_url,
+                        trust_env=self._trust_env,
+                    )
                     all_cookies: list[tuple[str, Any]] = list(
                         self._cookie_jar.filter_cookies(url).items()
                     )
@@ -460,18 +442,9 @@ class ClientSession:
                         )
                         request_jar.update_cookies(cookies)
                         all_cookies.extend(request_jar.filter_cookies(url).items())
-                    proxy_url = URL(proxy) if proxy is not None else None
-                    req_proxy_auth = proxy_auth
-                    if proxy_url is None and self._trust_env:
-                        try:
-                            proxy_url, req_proxy_auth = get_env_proxy_for_url(url)
-                        except LookupError:
-                            proxy_url = None
-                    if proxy_url is not None and (proxy_url.user or proxy_url.password):
-                        req_proxy_auth = req_proxy_auth or BasicAuth(
-                            proxy_url.user or "", proxy_url.password or ""
-                        )
-                        proxy_url = proxy_url.with_user(None)
+                    proxy_url, req_proxy_auth = choose_proxy(
+                        url, proxy, proxy_auth, trust_env=self._trust_env
+                    )
                     req = self._request_class(
                         method,
                         url,
@@ -622,74 +595,6 @@ def _rewindable(body: Any) -> bool:
     from aioweb.protocol import AsyncIterablePayload
 
     return not isinstance(body, AsyncIterablePayload)
-
-
-class _RequestContextManager:
-    """What the request methods return: awaitable, and an async context manager."""
-
-    __slots__ = ("_coro", "_resp")
-
-    def __init__(self, coro: Awaitable[ClientResponse]) -> None:
-        self._coro = coro
-        self._resp: ClientResponse | None = None
-
-    def __await__(self) -> Generator[Any, None, ClientResponse]:
-        return self._coro.__await__()
-
-    def send(self, arg: None) -> Any:
-        return self._coro.send(arg)  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        self._coro.close()  # type: ignore[attr-defined]
-
-    async def __aenter__(self) -> ClientResponse:
-        self._resp = await self._coro
-        return self._resp
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        assert self._resp is not None
-        self._resp.release()
-        await self._resp.wait_for_close()
-
-
-class _SessionRequestContextManager:
-    """``aioweb.client.request(...)``: closes its one-off session afterwards."""
-
-    __slots__ = ("_coro", "_resp", "_session")
-
-    def __init__(self, coro: Awaitable[ClientResponse], session: ClientSession) -> None:
-        self._coro = coro
-        self._resp: ClientResponse | None = None
-        self._session = session
-
-    async def __aenter__(self) -> ClientResponse:
-        try:
-            self._resp = await self._coro
-        except BaseException:
-            await self._session.close()
-            raise
-        return self._resp
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        assert self._resp is not None
-        self._resp.release()
-        await self._session.close()
-
-    def __await__(self) -> Generator[Any, None, ClientResponse]:
-        return self._await().__await__()
-
-    async def _await(self) -> ClientResponse:
-        try:
-            resp = await self._coro
-            await resp.read()
-        finally:
-            await self._session.close()
-        return resp
 
 
 def request(
