@@ -1,122 +1,271 @@
-"""Client throughput: aioweb.client against aiohttp's client, same server.
+"""Client throughput and memory: aioweb.client against aiohttp and httpx.
 
 Run by ``nox -s bench -- client`` (or ``python bench/client/run.py
---quick``). A minimal raw-asyncio HTTP server runs in its own process on
-127.0.0.1 and answers every request with the same small response. Each
-client library then makes GET requests for a fixed time through one session,
-``--concurrency`` requests in flight over a keep-alive pool, reading each
-body; the count of complete responses is the score. Libraries alternate
-round by round and the best round of each counts; the ratio is within this
-one run, which is what to read (the server shares the machine).
+--quick``). nginx (Debian) serves a ~100 B JSON file and a 1 MiB file on
+127.0.0.1, pinned to core 1 with ``taskset``; the clients run in this
+process, pinned to core 0. Each case makes a fixed number of GETs through
+one session, reading every body, either one after the other or with 64 in
+flight over a keep-alive pool: aioweb.client, aiohttp's ClientSession and
+httpx's AsyncClient (its keep-alive pool raised to 100 so it does not
+churn connections), alternating round by round; the best round of each
+counts. Ratios within this one run are what to read.
+
+The memory case starts one nginx listening on ``--memory-connections``
+ports and, in a fresh process per library (``memory.py``), opens one pooled
+keep-alive connection to each: RSS growth per connection, beside aiohttp's.
+
+``--profile`` prints aioweb's hottest functions on the small sequential case
+(cProfile), and ``--markdown FILE`` writes the tables to ``FILE``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
+import cProfile
+import gc
+import json
+import os
+import pstats
 import subprocess
 import sys
-import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-SERVER = textwrap.dedent(
-    """
-    import asyncio, sys
+from nginx_peer import LARGE_SIZE, SMALL, running_nginx
 
-    BODY = b'{"ok": true, "items": [1, 2, 3]}'
-    REPLY = (b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n"
-             b"Content-Length: %d\\r\\n\\r\\n" % len(BODY)) + BODY
+HERE = Path(__file__).resolve().parent
+LIBRARIES = ["aioweb", "aiohttp", "httpx"]
 
-    class Answer(asyncio.Protocol):
-        def connection_made(self, transport):
-            self.transport = transport
-            self.buffer = b""
-        def data_received(self, data):
-            self.buffer += data
-            while b"\\r\\n\\r\\n" in self.buffer:
-                _, self.buffer = self.buffer.split(b"\\r\\n\\r\\n", 1)
-                self.transport.write(REPLY)
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        server = await loop.create_server(Answer, "127.0.0.1", int(sys.argv[1]))
-        print("ready", flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
-    """
-)
+Fetch = Callable[[str], Awaitable[int]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: str
+    size: int
+    requests: int
+    concurrency: int
 
 
-async def _run(
-    session_factory: Callable[[], object],
-    url: str,
-    seconds: float,
-    concurrency: int,
-) -> int:
-    done = 0
-    async with session_factory() as session:  # type: ignore[attr-defined]
-        deadline = time.perf_counter() + seconds
+def open_client(library: str) -> tuple[Any, Callable[[Any], Fetch]]:
+    """A session of ``library`` and a way to make a fetch function from it."""
+    if library == "aioweb":
+        import aioweb.client
+
+        def aioweb_fetch(session: Any) -> Fetch:
+            async def fetch(url: str) -> int:
+                async with session.get(url) as response:
+                    return len(await response.read())
+
+            return fetch
+
+        return aioweb.client.ClientSession(), aioweb_fetch
+    if library == "aiohttp":
+        import aiohttp
+
+        def aiohttp_fetch(session: Any) -> Fetch:
+            async def fetch(url: str) -> int:
+                async with session.get(url) as response:
+                    return len(await response.read())
+
+            return fetch
+
+        return aiohttp.ClientSession(), aiohttp_fetch
+    if library == "httpx":
+        import httpx
+
+        def httpx_fetch(client: Any) -> Fetch:
+            async def fetch(url: str) -> int:
+                response = await client.get(url)
+                return len(response.content)
+
+            return fetch
+
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+        return httpx.AsyncClient(limits=limits), httpx_fetch
+    raise SystemExit(f"unknown library {library!r}")
+
+
+async def run_case(library: str, url: str, case: Case) -> tuple[float, int]:
+    """Seconds for ``case.requests`` GETs of ``url`` and the bytes read."""
+    session, make_fetch = open_client(library)
+    async with session:
+        fetch = make_fetch(session)
+        for _ in range(min(case.concurrency, 8)):
+            await fetch(url)  # connect and warm up outside the clock
+        remaining = case.requests
+        received = 0
 
         async def worker() -> None:
-            nonlocal done
-            while time.perf_counter() < deadline:
-                async with session.get(url) as resp:
-                    await resp.read()
-                done += 1
+            nonlocal remaining, received
+            while remaining > 0:
+                remaining -= 1
+                size = await fetch(url)
+                if size != case.size:
+                    raise RuntimeError(f"{library}: {size} bytes, not {case.size}")
+                received += size
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return done
+        gc.collect()
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(case.concurrency)))
+        return time.perf_counter() - start, received
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="short rounds")
-    parser.add_argument("--seconds", type=float, default=3.0)
+def run_loop(coroutine: Any, use_uvloop: bool) -> Any:
+    if use_uvloop:
+        import uvloop
+
+        return uvloop.run(coroutine)
+    return asyncio.run(coroutine)
+
+
+def throughput(
+    args: argparse.Namespace, base: str, cases: list[Case]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Best (requests/s, MB/s) per (case, library), rounds alternating."""
+    best: dict[tuple[str, str], tuple[float, float]] = {}
+    for round_number in range(args.rounds):
+        for case in cases:
+            order = LIBRARIES if round_number % 2 == 0 else LIBRARIES[::-1]
+            for library in order:
+                seconds, received = run_loop(
+                    run_case(library, base + case.path, case), args.uvloop
+                )
+                rate = (case.requests / seconds, received / seconds / 1e6)
+                key = (case.name, library)
+                if key not in best or rate[0] > best[key][0]:
+                    best[key] = rate
+                print(
+                    f"  round {round_number + 1} {case.name:22s} {library:7s}"
+                    f" {rate[0]:9.0f} req/s {rate[1]:9.1f} MB/s",
+                    flush=True,
+                )
+    return best
+
+
+def memory(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """RSS per pooled connection, one fresh process per library."""
+    results: dict[str, dict[str, Any]] = {}
+    with running_nginx(ports=args.memory_connections + 1) as nginx:
+        ports = [str(port) for port in nginx.ports]
+        for library in ("aioweb", "aiohttp"):
+            for _ in range(args.memory_rounds):
+                output = subprocess.run(
+                    [sys.executable, str(HERE / "memory.py"), library, *ports],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                ).stdout
+                result = json.loads(output)
+                print(f"  {library:7s} {json.dumps(result)}", flush=True)
+                previous = results.get(library)
+                # The least growth seen: the others carry allocator noise.
+                if previous is None or result["rss_delta"] < previous["rss_delta"]:
+                    results[library] = result
+    return results
+
+
+def profile(base: str, requests: int, use_uvloop: bool) -> None:
+    case = Case("profile", "/small.json", len(SMALL), requests, 1)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run_loop(run_case("aioweb", base + case.path, case), use_uvloop)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(30)
+
+
+def tables(
+    best: dict[tuple[str, str], tuple[float, float]],
+    cases: list[Case],
+    mem: dict[str, dict[str, Any]],
+) -> str:
+    lines = [
+        "| case | aioweb req/s | aiohttp req/s | httpx req/s "
+        "| aioweb/aiohttp | aioweb/httpx | aioweb MB/s | aiohttp MB/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for case in cases:
+        ours, theirs, httpx_rate = (best[(case.name, lib)] for lib in LIBRARIES)
+        lines.append(
+            f"| {case.name} | {ours[0]:.0f} | {theirs[0]:.0f} | {httpx_rate[0]:.0f}"
+            f" | {ours[0] / theirs[0]:.2f}x | {ours[0] / httpx_rate[0]:.2f}x"
+            f" | {ours[1]:.1f} | {theirs[1]:.1f} |"
+        )
+    if mem:
+        ours_mem, theirs_mem = mem["aioweb"], mem["aiohttp"]
+        per = {lib: mem[lib]["rss_delta"] / mem[lib]["connections"] for lib in mem}
+        lines += [
+            "",
+            "| pooled keep-alive connections | aioweb bytes/conn | aiohttp bytes/conn "
+            "| aioweb/aiohttp | sockets held (aioweb, aiohttp) |",
+            "|---|---:|---:|---:|---|",
+            f"| {ours_mem['connections']} | {per['aioweb']:.0f} | {per['aiohttp']:.0f}"
+            f" | {per['aioweb'] / per['aiohttp']:.2f}x"
+            f" | {ours_mem['pooled_sockets']}, {theirs_mem['pooled_sockets']} |",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small counts, one round")
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument(
+        "--large-requests", type=int, default=2_000, help="GETs of the 1 MiB file"
+    )
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--memory-connections", type=int, default=1000)
+    parser.add_argument("--memory-rounds", type=int, default=2)
+    parser.add_argument("--uvloop", action="store_true", help="uvloop's event loop")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--markdown", type=Path, help="write the tables here")
     args = parser.parse_args()
-    seconds = 1.0 if args.quick else args.seconds
-    rounds = 2 if args.quick else args.rounds
-
-    import aiohttp
-
-    import aioweb.client
-
-    libraries: dict[str, Callable[[], object]] = {
-        "aioweb.client": aioweb.client.ClientSession,
-        "aiohttp": aiohttp.ClientSession,
-    }
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        assert server.stdout.readline().strip() == "ready"
-        url = f"http://127.0.0.1:{port}/"
-        best: dict[str, float] = dict.fromkeys(libraries, 0.0)
-        for _ in range(rounds):
-            for name, factory in libraries.items():
-                count = asyncio.run(_run(factory, url, seconds, args.concurrency))
-                best[name] = max(best[name], count / seconds)
-    finally:
-        server.terminate()
-        server.wait()
-    for name, rate in best.items():
-        print(f"{name:15s} {rate:10.0f} requests/s")
-    print(
-        f"ratio aioweb.client / aiohttp: {best['aioweb.client'] / best['aiohttp']:.2f}"
-    )
+    if args.quick:
+        args.requests, args.large_requests, args.rounds = 2_000, 200, 1
+        args.memory_connections, args.memory_rounds = 200, 1
+    # The client on core 0, nginx on core 1 (see nginx_peer.running_nginx).
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {0})
+    cases = [
+        Case("small sequential", "/small.json", len(SMALL), args.requests, 1),
+        Case(
+            f"small c={args.concurrency}",
+            "/small.json",
+            len(SMALL),
+            args.requests,
+            args.concurrency,
+        ),
+        Case("1 MiB sequential", "/large.bin", LARGE_SIZE, args.large_requests, 1),
+        Case(
+            f"1 MiB c={args.concurrency}",
+            "/large.bin",
+            LARGE_SIZE,
+            args.large_requests,
+            args.concurrency,
+        ),
+    ]
+    with running_nginx() as nginx:
+        if args.profile:
+            profile(nginx.url, args.requests, args.uvloop)
+        print("throughput (best of rounds):", flush=True)
+        best = throughput(args, nginx.url, cases)
+    mem = {} if args.skip_memory else memory(args)
+    text = tables(best, cases, mem)
+    loop = "uvloop" if args.uvloop else "asyncio"
+    print(f"\nloop: {loop}; small body {len(SMALL)} B\n{text}")
+    if args.markdown is not None:
+        args.markdown.write_text(text + "\n")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
