@@ -133,6 +133,24 @@ async def test_files_and_links_inside(
     assert hello.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
+async def test_a_sidecar_link_is_not_followed(
+    start: Start, tree: Path, raw: Callable[[int], Awaitable[Any]]
+) -> None:
+    # hello.txt is inside; a "hello.txt.gz" beside it that links out of the
+    # directory must not be served in its place, whatever follow_symlinks.
+    (tree / "hello.txt.gz").symlink_to(tree.parent / "secret.txt")
+    for options in ({}, {"follow_symlinks": True}):
+        port = await start(**options)
+        connection = await raw(port)
+        await connection.send(
+            b"GET /static/hello.txt HTTP/1.1\r\nHost: t\r\n"
+            b"Accept-Encoding: gzip\r\nConnection: close\r\n\r\n"
+        )
+        response = await connection.read_response()
+        assert (response.status, response.body) == (200, b"hello")
+        assert "Content-Encoding" not in response.headers
+
+
 async def test_directories_are_403_without_index(
     start: Start, raw: Callable[[int], Awaitable[Any]]
 ) -> None:

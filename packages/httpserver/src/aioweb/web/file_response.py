@@ -112,6 +112,18 @@ def _preloaded(file: BinaryIO, status: os.stat_result, preload: bool) -> bytes |
     return data if len(data) == status.st_size else None
 
 
+def _open_no_follow(path: Path) -> BinaryIO:
+    """Open a regular file for reading, refusing a symbolic link swapped in
+    since it was checked (``O_NOFOLLOW``)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    try:
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected:
     """Open ``path`` or the best sidecar the client accepts (in a thread);
     with ``preload``, read a small file whole in the same trip.
@@ -124,7 +136,10 @@ def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected
     for coding, suffix in _SIDECARS:
         sidecar = path.with_name(path.name + suffix)
         try:
-            sidecar_status = sidecar.stat()
+            # lstat: a sidecar that is a symbolic link is not one. The static
+            # resource checked the requested name, not its siblings, so a
+            # link named "page.html.gz" could lead anywhere.
+            sidecar_status = sidecar.lstat()
         except (OSError, ValueError):
             continue
         if not stat.S_ISREG(sidecar_status.st_mode):
@@ -132,7 +147,7 @@ def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected
         has_sidecar = True
         if _accepts(accept_encoding, coding):
             try:
-                file = sidecar.open("rb")
+                file = _open_no_follow(sidecar)
             except OSError:
                 continue
             sidecar_status = os.fstat(file.fileno())
