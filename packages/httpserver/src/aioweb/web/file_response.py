@@ -26,10 +26,12 @@ size, as aiohttp makes it, so tags survive a switch between the two servers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from mimetypes import MimeTypes
 from pathlib import Path
@@ -100,6 +102,8 @@ class _Selected:
     coding: str | None
     has_sidecar: bool
     data: bytes | None = None
+    #: 304 or 412 when a precondition decided the answer (nothing opened).
+    outcome: int | None = None
 
 
 def _preloaded(file: BinaryIO, status: os.stat_result, preload: bool) -> bytes | None:
@@ -124,9 +128,15 @@ def _open_no_follow(path: Path) -> BinaryIO:
         raise
 
 
-def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected:
+def _open_selected(
+    path: Path,
+    accept_encoding: str,
+    preload: bool,
+    precondition: Callable[[os.stat_result], int | None],
+) -> _Selected:
     """Open ``path`` or the best sidecar the client accepts (in a thread);
-    with ``preload``, read a small file whole in the same trip.
+    with ``preload``, read a small file whole in the same trip. A file whose
+    preconditions decide the answer (304, 412) is not opened at all.
 
     Raises:
         PermissionError: the file cannot be read.
@@ -146,6 +156,9 @@ def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected
             continue
         has_sidecar = True
         if _accepts(accept_encoding, coding):
+            outcome = precondition(sidecar_status)
+            if outcome is not None:
+                return _Selected(None, sidecar_status, coding, True, outcome=outcome)
             try:
                 file = _open_no_follow(sidecar)
             except OSError:
@@ -156,9 +169,48 @@ def _open_selected(path: Path, accept_encoding: str, preload: bool) -> _Selected
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
         return _Selected(None, None, None, has_sidecar)
+    outcome = precondition(status)
+    if outcome is not None:
+        return _Selected(None, status, None, has_sidecar, outcome=outcome)
     file = path.open("rb")
     status = os.fstat(file.fileno())
     return _Selected(file, status, None, has_sidecar, _preloaded(file, status, preload))
+
+
+def _etag_of(file_status: os.stat_result) -> ETag:
+    return ETag(f"{file_status.st_mtime_ns:x}-{file_status.st_size:x}")
+
+
+def _modified_of(file_status: os.stat_result) -> int:
+    # HTTP dates have whole seconds: compare the time the client saw
+    # (Last-Modified rounds up, as in aiohttp).
+    return math.ceil(file_status.st_mtime)
+
+
+def _precondition_outcome(
+    request: BaseRequest, file_status: os.stat_result
+) -> int | None:
+    """412, 304 or None (go on): RFC 9110 §13.2.2, steps 1 to 4."""
+    etag = _etag_of(file_status)
+    modified = _modified_of(file_status)
+    if_match = request.if_match
+    if if_match is not None:
+        if not etag_matches(if_match, etag, weak=False):
+            return 412
+    else:
+        unmodified_since = request.if_unmodified_since
+        if unmodified_since is not None and modified > unmodified_since.timestamp():
+            return 412
+    safe = request.method in ("GET", "HEAD")
+    if_none_match = request.if_none_match
+    if if_none_match is not None:
+        if etag_matches(if_none_match, etag, weak=True):
+            return 304 if safe else 412
+    elif safe:
+        modified_since = request.if_modified_since
+        if modified_since is not None and modified <= modified_since.timestamp():
+            return 304
+    return None
 
 
 def _close_opened(opening: asyncio.Future[_Selected]) -> None:
@@ -209,6 +261,7 @@ class FileResponse(StreamResponse):
             self._path,
             accept_encoding,
             self._should_preload(request),
+            functools.partial(_precondition_outcome, request),
         )
         try:
             selected = await asyncio.shield(opening)
@@ -221,6 +274,13 @@ class FileResponse(StreamResponse):
         except (OSError, ValueError):
             # A missing file, a name too long, a symlink loop, a NUL byte.
             return await self._empty(request, 404)
+        if selected.has_sidecar:
+            # RFC 9110 §12.5.5: the answer depends on Accept-Encoding.
+            self._add_vary("Accept-Encoding")
+        if selected.outcome == 304 and selected.status is not None:
+            return await self._not_modified(request, selected.status)
+        if selected.outcome is not None:
+            return await self._empty(request, selected.outcome)
         if selected.file is None or selected.status is None:
             return await self._empty(request, 403)
         self._preloaded_data = selected.data
@@ -248,35 +308,8 @@ class FileResponse(StreamResponse):
         assert selected.status is not None
         file_status = selected.status
         size = file_status.st_size
-        etag = ETag(f"{file_status.st_mtime_ns:x}-{size:x}")
-        # HTTP dates have whole seconds: compare the time the client saw
-        # (Last-Modified rounds up, as in aiohttp).
-        modified = math.ceil(file_status.st_mtime)
-        if selected.has_sidecar:
-            # RFC 9110 §12.5.5: the answer depends on Accept-Encoding.
-            self._add_vary("Accept-Encoding")
-
-        # RFC 9110 §13.2.2, steps 1-2.
-        if_match = request.if_match
-        if if_match is not None:
-            if not etag_matches(if_match, etag, weak=False):
-                return await self._empty(request, 412)
-        else:
-            unmodified_since = request.if_unmodified_since
-            if unmodified_since is not None and modified > unmodified_since.timestamp():
-                return await self._empty(request, 412)
-
-        # Steps 3-4.
-        if_none_match = request.if_none_match
-        if if_none_match is not None:
-            if etag_matches(if_none_match, etag, weak=True):
-                if request.method in ("GET", "HEAD"):
-                    return await self._not_modified(request, etag, file_status)
-                return await self._empty(request, 412)
-        elif request.method in ("GET", "HEAD"):
-            modified_since = request.if_modified_since
-            if modified_since is not None and modified <= modified_since.timestamp():
-                return await self._not_modified(request, etag, file_status)
+        etag = _etag_of(file_status)
+        modified = _modified_of(file_status)
 
         self.etag = etag
         self.last_modified = file_status.st_mtime
@@ -336,10 +369,10 @@ class FileResponse(StreamResponse):
         return date is not None and modified <= date.timestamp()
 
     async def _not_modified(
-        self, request: BaseRequest, etag: ETag, file_status: os.stat_result
+        self, request: BaseRequest, file_status: os.stat_result
     ) -> StreamWriter | None:
         self.set_status(304)
-        self.etag = etag
+        self.etag = _etag_of(file_status)
         self.last_modified = file_status.st_mtime
         self.headers.popall("Content-Length", None)
         writer = await super().prepare(request)
