@@ -381,7 +381,8 @@ def main() -> None:
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     options.output.write_text(
         "# Server benchmark results\n\n"
-        f"Command: `python bench/server/run.py` ({machine}); the machine is "
+        f"Command: `{' '.join(['python bench/server/run.py', *sys.argv[1:]])}` "
+        f"({machine}); the machine is "
         "shared, so read the ratios, not the absolute numbers.\n\n"
         + text
         + "\nIn process, without sockets (CPU time per request):\n\n```\n"
