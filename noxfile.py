@@ -154,7 +154,13 @@ def install_aioweb(session: nox.Session, *, pure: bool = False) -> None:
     requirements.append("tomli>=2; python_version < '3.11'")
     # A hung test fails with its traceback instead of stalling the whole run.
     requirements.append("pytest-timeout>=2.3")
-    session.install("--reinstall", *map(str, wheels), *requirements)
+    # uv keys its cache on name and version, which stay 0.1.0 between builds:
+    # refresh aioweb's own distributions so the fresh wheels are the ones used.
+    refresh = []
+    if session.venv_backend == "uv":
+        for package in PACKAGES:
+            refresh += ["--refresh-package", package.name]
+    session.install("--reinstall", *refresh, *map(str, wheels), *requirements)
 
 
 @nox.session(python=PYTHONS)

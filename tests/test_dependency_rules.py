@@ -172,6 +172,21 @@ def test_isolation_judge_catches_a_broken_rule(
     assert any(expected in p for p in problems), problems
 
 
+def test_optional_imports_are_read_from_extras_only() -> None:
+    requirements = [
+        "aioweb-protocol~=0.1.0",
+        "aiosignal>=1.3",
+        'gunicorn>=22; extra == "gunicorn"',
+        "uvloop>=0.19; sys_platform != 'win32' and extra == 'speedups'",
+        'backports.zstd>=1.0; python_version < "3.14" and extra == "zstd"',
+    ]
+    assert isolation.optional_imports(requirements) == {
+        "gunicorn",
+        "uvloop",
+        "backports",
+    }
+
+
 def test_isolation_probe_reports_what_an_import_loads() -> None:
     assert "xmlrpc" not in sys.modules
     report = isolation.probe("xmlrpc", ["json", "aioweb.no_such_package"])
