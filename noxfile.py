@@ -179,10 +179,12 @@ def tests(session: nox.Session, variant: str) -> None:
     env = {"AIOWEB_NO_EXTENSIONS": "1"} if pure else {"AIOWEB_REQUIRE_EXTENSIONS": "1"}
     if not pure and session.python == DEFAULT_PYTHON:
         env["AIOWEB_CONFORMANCE"] = "1"  # slow conformance suites run once per nox
-    paths = [str(p.tests) for p in PACKAGES if p.tests.is_dir()]
-    session.run(
-        "pytest", *paths, "tests", "-p", "no:cacheprovider", *session.posargs, env=env
-    )
+    # ``nox -s tests -- packages/x/tests -k y`` runs the paths it names only.
+    named = [a for a in session.posargs if not a.startswith("-") and Path(a).exists()]
+    paths = [] if named else [str(p.tests) for p in PACKAGES if p.tests.is_dir()]
+    if not named:
+        paths.append("tests")
+    session.run("pytest", *paths, "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
 @nox.session(python=DEFAULT_PYTHON)
