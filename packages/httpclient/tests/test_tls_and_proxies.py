@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ssl
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,6 +13,7 @@ from yarl import URL
 
 from aioweb.client import (
     BasicAuth,
+    ClientConnectionError,
     ClientConnectorCertificateError,
     ClientHttpProxyError,
     ClientSession,
@@ -144,6 +146,17 @@ async def test_https_through_an_https_proxy(
 ) -> None:
     # TLS to the proxy, and TLS to the origin inside that (TLS in TLS).
     _, client_context, _ = certificates
+    if sys.version_info < (3, 11):
+        # asyncio has no TLS in TLS before 3.11: a clear error, nothing sent.
+        async with ClientSession() as session:
+            with pytest.raises(ClientConnectionError, match=r"Python 3\.11"):
+                await session.get(
+                    tls_base,
+                    ssl=client_context,
+                    proxy=tls_forward_proxy,
+                    proxy_auth=BasicAuth("user", "pass"),
+                )
+        return
     async with (
         ClientSession() as session,
         session.get(

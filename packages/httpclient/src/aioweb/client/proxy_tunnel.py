@@ -18,6 +18,7 @@ proxy's status; a proxy that cannot be reached raises
 from __future__ import annotations
 
 import ssl as ssl_module
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,11 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from aioweb.protocol import hdrs, serialize_head
 
 from .connection_key import ConnectionKey
-from .exceptions import ClientHttpProxyError, ClientProxyConnectionError
+from .exceptions import (
+    ClientConnectionError,
+    ClientHttpProxyError,
+    ClientProxyConnectionError,
+)
 from .fingerprint import Fingerprint
 from .request_info import RequestInfo
 from .response_handler import HeadError, ResponseHandler
@@ -92,6 +97,13 @@ async def connect_through_proxy(
     origin_ssl = connector._ssl_for(req)
     context = ssl_context_for(origin_ssl)
     name = (req.server_hostname or req.host).rstrip(".")
+    if sys.version_info < (3, 11) and transport.get_extra_info("sslcontext"):
+        # asyncio's start_tls over a TLS transport (TLS in TLS) arrived in 3.11.
+        transport.abort()
+        raise ClientConnectionError(
+            "an HTTPS target through an HTTPS proxy (TLS in TLS) needs Python 3.11"
+            " or newer"
+        )
     tls_protocol = ResponseHandler(connector._loop)
     try:
         async with sock_connect_timeout(timeout):
