@@ -119,6 +119,13 @@ REJECTED_REQUESTS = [
     (b"GET /\xee HTTP/1.1\r\n\r\n", BadRequestLine),
     (b"GET /\nHTTP/1.1\r\n\r\n", BadRequestLine),
     (b"GET / HTTP/1.1\r\n\r\n", None),
+    # 18: no request-target form holds a fragment (RFC 9112 §3.2)
+    (b"GET /a#b HTTP/1.1\r\n\r\n", BadRequestLine),
+    (b"GET /# HTTP/1.1\r\n\r\n", BadRequestLine),
+    (b"GET /a?b=c#d HTTP/1.1\r\n\r\n", BadRequestLine),
+    (b"GET http://a/x#f HTTP/1.1\r\n\r\n", BadRequestLine),
+    (b"GET # HTTP/1.1\r\n\r\n", BadRequestLine),
+    (b"POST /a#b HTTP/1.1\r\nContent-Length: 0\r\n\r\n", BadRequestLine),
     # 19: extra spaces in the request line
     (b"GET  / HTTP/1.1\r\n\r\n", BadRequestLine),
     (b"GET / HTTP/1.1 \r\n\r\n", BadRequestLine),
@@ -194,8 +201,9 @@ ACCEPTED_REQUESTS = [
     # 17: lowercase methods are tokens, case-sensitive
     b"get / HTTP/1.1\r\n\r\n",
     b"M-SEARCH * HTTP/1.1\r\n\r\n",
-    # 18: every visible ASCII byte in a target
-    b'GET /a?b=|&c="d"#e{}[]\\^`~ HTTP/1.1\r\n\r\n',
+    # 18: every visible ASCII byte but "#" in a target; "%23" is no fragment
+    b'GET /a?b=|&c="d"!e{}[]\\^`~$ HTTP/1.1\r\n\r\n',
+    b"GET /a%23b?c=%23 HTTP/1.1\r\n\r\n",
     b"OPTIONS * HTTP/1.1\r\n\r\n",
     b"GET http://a:80/x HTTP/1.1\r\n\r\n",
     # values may hold obs-text and HTAB
@@ -210,6 +218,32 @@ def test_accepted_requests(parser_impl: Any, feed: Any, data: bytes) -> None:
     result = feed(parser_impl.RequestParser, data, step=1)
     assert result.error is None
     assert result.events[-1][0] == "complete"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"GET /a#", b"GET /a#b HTTP/1.1", b"GET http://a/#", b"OPTIONS #"],
+)
+def test_a_fragment_is_refused_as_soon_as_it_arrives(
+    parser_impl: Any, recorder_class: Any, data: bytes
+) -> None:
+    # RFC 9112 §3.2: the "#" alone decides, before the line ends, with a
+    # message that names it (the same in both twins: _early words it).
+    recorder = recorder_class()
+    parser = parser_impl.RequestParser(recorder)
+    with pytest.raises(BadRequestLine, match="holds '#'") as info:
+        parser.feed_data(data)
+    assert info.value.status == 400
+    assert recorder.heads == []
+
+
+def test_a_fragment_in_a_whole_request_line_is_named(
+    parser_impl: Any, feed: Any
+) -> None:
+    result = feed(parser_impl.RequestParser, b"GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert result.error_type is BadRequestLine
+    assert "holds '#'" in str(result.error)
+    assert result.heads == []
 
 
 def test_leading_zeros_are_decimal(parser_impl: Any, feed: Any) -> None:

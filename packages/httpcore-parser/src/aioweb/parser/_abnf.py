@@ -62,10 +62,15 @@ FIELD_BYTES = bytes(sorted(FIELD_VCHAR | {9, 32}))
 #   method         = token
 # RFC 9112 §3.2: request-target forms use only visible ASCII, so any VCHAR is
 # accepted here and the form is left to the layer above; no SP, no CTL, no
-# obs-text (RFC 3986 §2 has no use for them).
-TARGET_CHAR = frozenset(range(0x21, 0x7F))
+# obs-text (RFC 3986 §2 has no use for them). Except "#": none of the four
+# forms has a fragment (origin-form is absolute-path [ "?" query ], and
+# absolute-URI excludes one, RFC 3986 §4.3), and a raw "#" is what a
+# fragment would start with; recipients that cut the target there and those
+# that keep it would route the request to two different resources.
+TARGET_CHAR = frozenset(range(0x21, 0x7F)) - {0x23}
+_TARGET = rb"[\x21\x22\x24-\x7e]"
 REQUEST_LINE_RE = re.compile(
-    rb"([" + _TCHAR + rb"]+) ([\x21-\x7e]+) (HTTP/[0-9]\.[0-9])"
+    rb"([" + _TCHAR + rb"]+) (" + _TARGET + rb"+) (HTTP/[0-9]\.[0-9])"
 )
 
 # RFC 9112 §2.3:

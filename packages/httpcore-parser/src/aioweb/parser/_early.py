@@ -26,7 +26,11 @@ _TCHAR = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
 _VERSION_PREFIX = rb"(?:H(?:T(?:T(?:P(?:/(?:[0-9](?:\.(?:[0-9]\r?)?)?)?)?)?)?)?)?"
 # Every prefix of: method SP request-target SP HTTP-version [CR]
 _REQUEST_PREFIX = re.compile(
-    rb"(?:[" + _TCHAR + rb"]+(?: [\x21-\x7e]*(?: " + _VERSION_PREFIX + rb")?)?)?"
+    rb"(?:["
+    + _TCHAR
+    + rb"]+(?: [\x21\x22\x24-\x7e]*(?: "
+    + _VERSION_PREFIX
+    + rb")?)?)?"
 )
 # Every prefix of: HTTP-version SP 3DIGIT, the part a status line must start with.
 _STATUS_PREFIX = re.compile(
@@ -53,6 +57,9 @@ def check_request_line(buf: bytes | bytearray, pos: int, end: int) -> None:
     parts = bytes(buf[pos:end]).split(b" ", 3)
     if len(parts) >= 3:
         _version_check(parts[2][:8])
+    if len(parts) >= 2 and b"#" in parts[1]:
+        # RFC 9112 §3.2: no request-target form holds a fragment.
+        raise BadRequestLine("a request-target holds '#': a fragment is never sent")
     match = _REQUEST_PREFIX.match(buf, pos, end)
     if match is None or match.end() != end:
         raise BadRequestLine(f"invalid request line {bytes(buf[pos:end])[:60]!r}")
