@@ -22,7 +22,7 @@ def test_guide_examples_pass(pytester: pytest.Pytester, mode: str) -> None:
     result = pytester.runpytest_subprocess(
         f"--asyncio-mode={mode}", "-W", "error", "-p", "no:cacheprovider"
     )
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=11)
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,7 @@ def test_guide_examples_pass(pytester: pytest.Pytester, mode: str) -> None:
             ["# --- the application", "# --- pytest client", "# --- mocked request"],
         ),
         ("test_unittest_guide.py", ["# --- unittest"]),
+        ("test_raw_client_guide.py", ["# --- raw client"]),
     ],
 )
 def test_guide_includes_every_example_section(example: str, markers: list[str]) -> None:

@@ -270,3 +270,51 @@ async def test_one_gzip_bomb_answers_every_request(connect: Any) -> None:
                 size = int(size_line, 16)
                 compressed, rest = compressed + rest[:size], rest[size + 2 :]
             assert zlib.decompress(compressed, 16 + zlib.MAX_WBITS) == bytes(1 << 20)
+
+
+async def test_continue_delay_answers_an_early_body_with_417(connect: Any) -> None:
+    async with FakeServer(Reply(body=b"stored"), continue_delay=0.2) as server:
+        # A client that waits for the go-ahead gets it, then the answer.
+        peer = await connect(server)
+        await peer.send(
+            b"PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 5\r\n\r\n"
+        )
+        started = time.monotonic()
+        status, _ = await peer.read_head()
+        assert status == b"HTTP/1.1 100 Continue"
+        assert time.monotonic() - started >= 0.2
+        await peer.send(b"hello")
+        assert (await peer.read_response())[2] == b"stored"
+        assert server.requests[0].body == b"hello"
+        # One that sends the body with the head is refused.
+        peer = await connect(server)
+        await peer.send(
+            b"PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 5\r\n\r\nhello"
+        )
+        status, _ = await peer.read_head()
+        assert status.startswith(b"HTTP/1.1 417 ")
+        assert len(server.requests) == 1
+        assert [getattr(e, "status", None) for e in server.errors] == [417]
+
+
+async def test_continue_delay_observed_by_real_clients() -> None:
+    async with FakeServer(Reply(body=b"stored"), continue_delay=0.1) as server:
+        # aiohttp waits for 100 Continue before the body.
+        async with (
+            aiohttp.ClientSession() as session,
+            session.put(server.url, data=b"hello", expect100=True) as response,
+        ):
+            assert response.status == 200
+            assert await response.read() == b"stored"
+        assert server.requests[-1].body == b"hello"
+        assert server.errors == []
+        # httpx sends the body at once, whatever Expect says.
+        async with httpx.AsyncClient() as client:
+            response = await client.put(
+                server.url, content=b"hello", headers={"Expect": "100-continue"}
+            )
+        assert response.status_code == 417
+        assert len(server.requests) == 1
+        assert len(server.errors) == 1

@@ -55,6 +55,14 @@ async def test_websocket_handshake(fake_server):
     await writer.wait_closed()
 
 
+@pytest.mark.asyncio
+async def test_raw_client(fake_server, aioweb_raw_client):
+    server = await fake_server(Reply(body=b"raw"))
+    conn = await aioweb_raw_client(server)
+    await conn.send(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+    assert (await conn.read_response()).body == b"raw"
+
+
 def test_unused_port(aioweb_unused_port):
     assert aioweb_unused_port() > 0
 """
@@ -69,7 +77,7 @@ def test_user_suite_passes_with_warnings_as_errors(
     result = pytester.runpytest_subprocess(
         f"--asyncio-mode={mode}", "-W", "error", "-p", "no:cacheprovider"
     )
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     assert "Warning" not in result.stdout.str() + result.stderr.str()
 
 

@@ -2,8 +2,10 @@
 
 Installed with aioweb-protocol alone, it gives the scripted fake servers
 (:class:`FakeServer`, :class:`FakeWebSocketServer`), the loop and port
-functions, and the pytest plugin (``fake_server``, ``aioweb_unused_port``,
-``--aioweb-loop``). Test servers and clients for aioweb applications
+functions, a raw client for hostile-input tests of any server
+(:class:`RawConnection`), and the pytest plugin (``fake_server``,
+``aioweb_raw_client``, ``aioweb_unused_port``, ``--aioweb-loop``). Test
+servers and clients for aioweb applications
 (:class:`TestServer`, :class:`RawTestServer`, :class:`TestClient`,
 :func:`make_mocked_request`, :class:`AioWebTestCase`) come with the
 ``[server]`` extra. They are imported when first used, so that the testkit
@@ -46,6 +48,7 @@ from .fake import (
 )
 from .loop import LOOP_NAMES, LoopFactory, loop_context, loop_factories
 from .ports import get_unused_port_socket, unused_port
+from .raw_client import RawConnection, RawResponse, open_raw_connection
 
 if TYPE_CHECKING:
     from .client import TestClient
@@ -111,6 +114,10 @@ __all__ = (
     "LOOP_NAMES",
     "unused_port",
     "get_unused_port_socket",
+    # raw connections to a server under test
+    "RawConnection",
+    "RawResponse",
+    "open_raw_connection",
     # test servers and clients for aioweb applications (``[server]``)
     "BaseTestServer",
     "TestServer",

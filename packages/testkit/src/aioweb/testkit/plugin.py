@@ -8,6 +8,9 @@ Fixtures:
 * ``fake_server``: an async factory of fake servers
   (:class:`~aioweb.testkit.FakeServerFactory`), all closed at teardown.
 * ``aioweb_unused_port``: a function returning a free port.
+* ``aioweb_raw_client``: an async factory of
+  :class:`~aioweb.testkit.RawConnection` objects to any server (a test
+  server, a fake server, or a port), all closed at teardown.
 * ``aioweb_tls_certificates``: a session-wide
   :class:`~aioweb.testkit.TLSCertificates` (needs ``[tls]``).
 * ``aioweb_server(app, *, host, port, **runner_kwargs)``,
@@ -39,6 +42,7 @@ from .extras import require_client_core, require_server_core
 from .fake import FakeServerFactory, TLSCertificates
 from .loop import LOOP_NAMES, LoopFactory, loop_factories
 from .ports import unused_port
+from .raw_client import RawConnection, open_raw_connection
 
 if TYPE_CHECKING:  # the server and client are optional: imported in fixtures
     from aioweb.web import Application
@@ -48,6 +52,7 @@ if TYPE_CHECKING:  # the server and client are optional: imported in fixtures
 
 __all__ = (
     "aioweb_client",
+    "aioweb_raw_client",
     "aioweb_raw_server",
     "aioweb_server",
     "aioweb_tls_certificates",
@@ -112,6 +117,40 @@ async def fake_server() -> AsyncIterator[FakeServerFactory]:
 def aioweb_unused_port() -> Callable[[], int]:
     """A function returning a free TCP port on 127.0.0.1 at each call."""
     return unused_port
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def aioweb_raw_client() -> AsyncIterator[Callable[..., Awaitable[RawConnection]]]:
+    """Open raw connections with ``await aioweb_raw_client(server_or_port, *,
+    host="127.0.0.1", ssl_context=None, timeout=10.0)``; all closed at teardown.
+
+    ``server_or_port`` is anything with ``host`` and ``port`` attributes (a
+    test server, a fake server) or a port number on ``host``.
+    """
+    connections: list[RawConnection] = []
+
+    async def connect(
+        server_or_port: Any,
+        *,
+        host: str = "127.0.0.1",
+        ssl_context: Any = None,
+        timeout: float = 10.0,
+    ) -> RawConnection:
+        if isinstance(server_or_port, int):
+            port = server_or_port
+        else:
+            host, port = server_or_port.host, server_or_port.port
+        connection = await open_raw_connection(
+            host, port, ssl_context=ssl_context, timeout=timeout
+        )
+        connections.append(connection)
+        return connection
+
+    try:
+        yield connect
+    finally:
+        for connection in connections:
+            await connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -181,6 +181,7 @@ async def read_request(
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     lenient: bool = False,
     on_expect_continue: asyncio.StreamWriter | None = None,
+    continue_delay: float = 0.0,
 ) -> RecordedRequest | None:
     """Read one request off ``reader``.
 
@@ -194,6 +195,8 @@ async def read_request(
         on_expect_continue: if given, ``100 Continue`` is written to it when
             the request carries ``Expect: 100-continue`` (RFC 9110
             section 10.1.1), before the body is read.
+        continue_delay: seconds to wait before that ``100 Continue``; a body
+            byte arriving meanwhile rejects the request with 417.
 
     Returns:
         The request, or ``None`` if the connection ended cleanly before its
@@ -221,6 +224,8 @@ async def read_request(
     if on_expect_continue is not None and (
         head.headers.get("Expect", "").lower() == "100-continue"
     ):
+        if continue_delay > 0 and (head.chunked or head.content_length):
+            await _no_early_body(reading, continue_delay)
         on_expect_continue.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         await on_expect_continue.drain()
 
@@ -244,6 +249,23 @@ async def read_request(
         raw=bytes(reading.raw),
         connection=connection,
     )
+
+
+async def _no_early_body(reading: _Reading, delay: float) -> None:
+    """Wait ``delay`` seconds for a body that must not come yet.
+
+    A client that asked for ``100 Continue`` must wait for it, or for its own
+    timeout, before sending the body (RFC 9110 section 10.1.1). A byte here
+    means it did not: the server may answer 417 (RFC 9110 section 15.5.18).
+    """
+    try:
+        early = await asyncio.wait_for(reading.reader.read(1), delay)
+    except asyncio.TimeoutError:
+        return  # the client waited, as it should
+    reading.raw += early
+    if not early:
+        raise reading.bad("connection closed while waiting to send 100 Continue")
+    raise reading.bad("the body came before 100 Continue was sent", 417)
 
 
 async def _read_chunked(

@@ -69,6 +69,10 @@ class FakeServer(FakeListener):
         max_body_size: limit on a request's body, answered with 413.
         send_continue: answer ``Expect: 100-continue`` with an interim
             ``100 Continue`` before reading the body.
+        continue_delay: seconds to hold that ``100 Continue`` back; a client
+            that sends body bytes meanwhile is answered 417 and the request
+            recorded in :attr:`errors`, so a test sees whether the client
+            waits for the go-ahead.
         lenient: parse requests with ``aioweb.parser``'s lenient rules, to
             record what a sloppy client sends instead of answering 400.
     """
@@ -83,6 +87,7 @@ class FakeServer(FakeListener):
         max_head_size: int = DEFAULT_MAX_HEAD_SIZE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         send_continue: bool = True,
+        continue_delay: float = 0.0,
         lenient: bool = False,
     ) -> None:
         super().__init__(host=host, ssl_context=ssl_context)
@@ -99,6 +104,7 @@ class FakeServer(FakeListener):
         self._max_head_size = max_head_size
         self._max_body_size = max_body_size
         self._send_continue = send_continue
+        self._continue_delay = continue_delay
         self._lenient = lenient
         #: Every request received, in arrival order.
         self.requests: list[RecordedRequest] = []
@@ -175,6 +181,7 @@ class FakeServer(FakeListener):
                     max_body_size=self._max_body_size,
                     lenient=self._lenient,
                     on_expect_continue=writer if self._send_continue else None,
+                    continue_delay=self._continue_delay,
                 )
             except BadRequest as exc:
                 self.errors.append(exc)
