@@ -57,7 +57,23 @@ def options(description: str, argv: Sequence[str] | None = None) -> argparse.Nam
     parser.add_argument("--exclude", default="", help="case patterns to skip")
     parser.add_argument("--cases", default="", help="case patterns to run")
     parser.add_argument("--out", type=Path, help="report directory (default: temp)")
+    # ``nox -s autobahn`` passes one command line to every driver: each runs
+    # only the side it tests, so ``--side client`` skips the servers.
+    parser.add_argument(
+        "--side",
+        choices=("both", "server", "client"),
+        default="both",
+        help="which side to test (drivers of the other side do nothing)",
+    )
     return parser.parse_args(argv)
+
+
+def skipped(side: str, parsed: argparse.Namespace) -> bool:
+    """True, after saying so, when ``--side`` leaves this driver's side out."""
+    if parsed.side in ("both", side):
+        return False
+    print(f"{side} side skipped (--side {parsed.side})", flush=True)
+    return True
 
 
 def selection(parsed: argparse.Namespace) -> list[str]:
@@ -75,7 +91,10 @@ def test_server(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
 
     The server must print a line starting with ``listening`` once its port
     is bound; the report goes to ``parsed.out`` or a fresh temporary folder.
+    Does nothing (status 0) when ``--side client`` was asked for.
     """
+    if skipped("server", parsed):
+        return 0
     out = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
     out.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -115,8 +134,11 @@ def test_client(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
 
     The driver reads ``/getCaseCount``, runs each ``/runCase`` and calls
     ``/updateReports`` itself; the report goes to ``parsed.out`` or a fresh
-    temporary folder.
+    temporary folder. Does nothing (status 0) when ``--side server`` was
+    asked for.
     """
+    if skipped("client", parsed):
+        return 0
     out = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
     out.mkdir(parents=True, exist_ok=True)
     driver = shlex.join(list(command)) + ' "$AUTOBAHN_URL" "$AUTOBAHN_AGENT"'
