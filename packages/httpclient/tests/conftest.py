@@ -1,13 +1,15 @@
 """Shared fixtures of the client's tests.
 
-Peers run on 127.0.0.1 only: aiohttp's server for well-behaved answers,
-and raw asyncio servers for the misbehaving ones (truncated bodies, broken
-status lines, silence). Every server a test starts is stopped when it ends.
+Peers run on 127.0.0.1 only: aioweb's server, through aioweb-testkit's
+``aioweb_server``, for well-behaved answers; aioweb-testkit's fake servers
+(``fake_server``) for the misbehaving ones (truncated bodies, broken status
+lines, silence); proxy.py for proxies. Every server a test starts is stopped
+when it ends. Independent servers (nginx, uvicorn) are the peers of the
+interop tests.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -16,112 +18,31 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
-RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+from aioweb import web
+from aioweb.testkit import TestServer
 
 
 @pytest.fixture
-async def app_server() -> AsyncIterator[Callable[[web.Application], Awaitable[URL]]]:
-    """Start an aiohttp application on 127.0.0.1; returns its base URL."""
-    runners: list[web.AppRunner] = []
+def app_server(
+    aioweb_server: Callable[..., Awaitable[TestServer]],
+) -> Callable[[web.Application], Awaitable[URL]]:
+    """``await app_server(app)`` → the base URL of ``app`` served on 127.0.0.1.
+
+    aioweb-testkit's ``aioweb_server`` runs it and stops it at teardown.
+    """
 
     async def start(app: web.Application) -> URL:
-        runner = web.AppRunner(app, handle_signals=False)
-        await runner.setup()
-        runners.append(runner)
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        return URL.build(scheme="http", host=host, port=port)
+        server = await aioweb_server(app)
+        return server.make_url("/").with_path("")
 
-    yield start
-    for runner in runners:
-        await runner.cleanup()
-
-
-class RawServer:
-    """A TCP server on 127.0.0.1 that runs ``handler`` per connection."""
-
-    def __init__(self, handler: RawHandler) -> None:
-        self._handler = handler
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self.connections = 0
-        self.url = URL()
-
-    async def start(self) -> URL:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        port = self._server.sockets[0].getsockname()[1]
-        self.url = URL.build(scheme="http", host="127.0.0.1", port=port)
-        return self.url
-
-    async def _serve(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        self.connections += 1
-        self._writers.add(writer)
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
-        # Stopped by close(): a cancelled handler is the normal end, and
-        # asyncio would log one that ends with CancelledError.
-        with contextlib.suppress(asyncio.CancelledError):
-            try:
-                await self._handler(reader, writer)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                pass
-            finally:
-                writer.close()
-                with contextlib.suppress(Exception):
-                    await writer.wait_closed()
-                self._writers.discard(writer)
-
-    async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for writer in list(self._writers):
-            writer.close()
-        for task in list(self._tasks):
-            if not task.done():
-                task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
-
-
-@pytest.fixture
-async def raw_server() -> AsyncIterator[Callable[[RawHandler], Awaitable[RawServer]]]:
-    """Start raw asyncio servers; each is closed at the end of the test."""
-    servers: list[RawServer] = []
-
-    async def start(handler: RawHandler) -> RawServer:
-        server = RawServer(handler)
-        await server.start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        await server.close()
-
-
-async def read_request_head(reader: asyncio.StreamReader) -> bytes:
-    """The head of the next request (for raw handlers)."""
-    return await reader.readuntil(b"\r\n\r\n")
-
-
-@pytest.fixture
-def read_head() -> Callable[[asyncio.StreamReader], Awaitable[bytes]]:
-    """Read one request head from a raw connection."""
-    return read_request_head
+    return start
 
 
 @contextlib.contextmanager

@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from yarl import URL
+
+from aioweb import web
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "client_example.py"
 

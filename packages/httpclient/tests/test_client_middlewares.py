@@ -7,9 +7,9 @@ import hashlib
 from collections.abc import Awaitable, Callable
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import (
     ClientHandlerType,
     ClientRequest,

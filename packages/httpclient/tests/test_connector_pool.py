@@ -8,9 +8,9 @@ import tempfile
 from collections.abc import Awaitable, Callable
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import (
     ClientSession,
     TCPConnector,

@@ -16,6 +16,7 @@ import pytest
 from yarl import URL
 
 from aioweb.client import ClientSession
+from aioweb.testkit import unused_port
 
 pytestmark = pytest.mark.interop
 
@@ -43,12 +44,6 @@ async def app(scope, receive, send):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=["h11", "httptools"])
 def uvicorn_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -58,7 +53,7 @@ def uvicorn_url(
     __import__(request.param)
     directory: Path = tmp_path_factory.mktemp("asgi")
     (directory / "asgi_echo.py").write_text(APP)
-    port = _free_port()
+    port = unused_port()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,10 +19,15 @@ from aioweb.client import (
     ClientTimeout,
     TCPConnector,
 )
-from aioweb.testkit import End, FakeServerFactory, Hang, RawReply
-
-Start = Callable[..., Awaitable[Any]]
-ReadHead = Callable[[asyncio.StreamReader], Awaitable[bytes]]
+from aioweb.testkit import (
+    Action,
+    End,
+    FakeServerFactory,
+    Hang,
+    RawReply,
+    RecordedRequest,
+    Reply,
+)
 
 
 async def test_truncated_sized_body_is_a_payload_error(
@@ -104,7 +109,8 @@ async def test_close_before_the_head_is_server_disconnected(
             await session.get(server.url)
 
 
-async def test_connection_refused(unused_tcp_port: int) -> None:
+async def test_connection_refused(aioweb_unused_port: Callable[[], int]) -> None:
+    unused_tcp_port = aioweb_unused_port()
     async with ClientSession() as session:
         with pytest.raises(aioweb.client.ClientConnectorError) as info:
             await session.get(f"http://127.0.0.1:{unused_tcp_port}/")
@@ -224,24 +230,24 @@ async def test_cancelling_while_reading_the_body(
 
 
 async def test_reused_connection_closed_by_the_server_is_retried(
-    raw_server: Start,
+    fake_server: FakeServerFactory,
 ) -> None:
     # The server answers one request per connection but claims keep-alive,
     # then closes: the pooled connection is dead when it is reused.
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-        await writer.drain()
-        await reader.readuntil(b"\r\n\r\n")  # the reuse: dropped unanswered
+    answered: set[int] = set()
 
-    server = await raw_server(handler)
+    def one_per_connection(request: RecordedRequest) -> Action:
+        if request.connection in answered:
+            return RawReply(b"", end=End.CLOSE)  # the reuse: dropped unanswered
+        answered.add(request.connection)
+        return Reply(body=b"ok")
+
+    server = await fake_server(one_per_connection)
     async with ClientSession() as session:
         for _ in range(3):
             async with session.get(server.url) as resp:
                 assert await resp.read() == b"ok"
-        assert server.connections >= 2
+        assert server.connections_accepted >= 2
         # A POST is not idempotent: the failure reaches the caller.
         async with session.get(server.url) as resp:
             await resp.read()
@@ -249,31 +255,21 @@ async def test_reused_connection_closed_by_the_server_is_retried(
             await session.post(server.url, data=b"x")
 
 
-async def test_expect_100_continue(raw_server: Start) -> None:
-    seen: list[bytes] = []
-
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        seen.append(head)
-        assert b"expect: 100-continue" in head.lower()
-        # Nothing of the body may arrive before the go-ahead.
-        with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(reader.read(1), 0.1)
-        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        body = await reader.readexactly(5)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body)
-        await reader.read()
-
-    server = await raw_server(handler)
+async def test_expect_100_continue(fake_server: FakeServerFactory) -> None:
+    # The fake server holds 100 Continue back for a while and answers 417 to
+    # a body that arrives before it.
+    server = await fake_server(
+        lambda request: Reply(body=request.body), continue_delay=0.1
+    )
     async with (
         ClientSession() as session,
         session.put(server.url, data=b"hello", expect100=True) as resp,
     ):
         assert resp.status == 200
         assert await resp.read() == b"hello"
-    assert seen
+    assert server.errors == []
+    [request] = server.requests
+    assert request.headers["Expect"].lower() == "100-continue"
 
 
 @pytest.mark.parametrize(
@@ -297,21 +293,13 @@ async def test_cr_lf_is_refused_before_sending(
     assert server.connections_accepted == 0
 
 
-async def test_slow_consumer_is_not_a_read_timeout(raw_server: Start) -> None:
+async def test_slow_consumer_is_not_a_read_timeout(
+    fake_server: FakeServerFactory,
+) -> None:
     # The body fills the reader's buffer; the consumer then waits longer
     # than sock_read before reading on. The server was not silent.
     size = 1_000_000
-
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % size)
-        writer.write(b"x" * size)
-        await writer.drain()
-        await reader.read()
-
-    server = await raw_server(handler)
+    server = await fake_server(Reply(body=b"x" * size))
     timeout = ClientTimeout(sock_read=0.2)
     async with (
         ClientSession(timeout=timeout, read_bufsize=2**14) as session,
@@ -323,37 +311,30 @@ async def test_slow_consumer_is_not_a_read_timeout(raw_server: Start) -> None:
     assert len(first) + len(rest) == size
 
 
-async def test_body_read_until_close(raw_server: Start) -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil ")
-        await writer.drain()
-        await asyncio.sleep(0.05)
-        writer.write(b"the end")
-        await writer.drain()
-        writer.close()
-
-    server = await raw_server(handler)
+async def test_body_read_until_close(fake_server: FakeServerFactory) -> None:
+    # An HTTP/1.0 response without Content-Length, in two writes, then the
+    # close that ends its body (RFC 9112 section 6.3).
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil "
+    server = await fake_server(
+        RawReply(head + b"the end", drip=0.05, drip_size=len(head))
+    )
     async with ClientSession() as session:
         for _ in range(2):  # the closed connection is not reused
             async with session.get(server.url) as resp:
                 assert resp.version == (1, 0)
                 assert await resp.text() == "until the end"
-    assert server.connections == 2
+    assert server.connections_accepted == 2
 
 
 @pytest.mark.parametrize("status", [204, 304])
-async def test_statuses_without_a_body(raw_server: Start, status: int) -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        while True:
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(b"HTTP/1.1 %d Nothing\r\nContent-Length: 5\r\n\r\n" % status)
-
-    server = await raw_server(handler)
+async def test_statuses_without_a_body(
+    fake_server: FakeServerFactory, status: int
+) -> None:
+    # A Content-Length on a 204 or 304 announces no body (RFC 9110 section
+    # 8.6): the connection stays usable.
+    server = await fake_server(
+        Reply(status, reason="Nothing", headers=[("Content-Length", "5")])
+    )
     async with ClientSession() as session:
         for _ in range(2):
             async with session.get(server.url) as resp:
@@ -361,22 +342,13 @@ async def test_statuses_without_a_body(raw_server: Start, status: int) -> None:
                 assert await resp.read() == b""
         async with session.head(server.url) as resp:
             assert await resp.read() == b""
-    assert server.connections == 1
+    assert server.connections_accepted == 1
 
 
-async def test_connection_close_is_not_reused(raw_server: Start) -> None:
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
-        )
-        await reader.read()
-
-    server = await raw_server(handler)
+async def test_connection_close_is_not_reused(fake_server: FakeServerFactory) -> None:
+    server = await fake_server(Reply(body=b"ok", keep_alive=False))
     async with ClientSession() as session:
         for _ in range(2):
             async with session.get(server.url) as resp:
                 assert await resp.read() == b"ok"
-    assert server.connections == 2
+    assert server.connections_accepted == 2

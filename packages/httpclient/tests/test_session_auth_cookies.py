@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import BasicAuth, ClientSession, CookieJar, DummyCookieJar
 
 Start = Callable[[web.Application], Awaitable[URL]]

@@ -7,9 +7,9 @@ import json
 from collections.abc import Awaitable, Callable
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import ClientResponse, ClientResponseError, ClientSession
 from aioweb.protocol import HttpVersion10
 

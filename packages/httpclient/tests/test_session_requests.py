@@ -1,4 +1,4 @@
-"""Requests end to end against aiohttp's server on 127.0.0.1."""
+"""Requests end to end against aioweb's server (aioweb-testkit) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
 import aioweb.client
+from aioweb import web
 from aioweb.client import ClientSession, TCPConnector
 from aioweb.protocol import FormData
 
@@ -159,7 +159,7 @@ async def test_compressed_request_body(base: URL) -> None:
         session.post(base / "echo", data=b"x" * 1000, compress="gzip") as r,
     ):
         data = await r.json()
-    # aiohttp's server decodes the body it receives
+    # the server decodes the body it receives
     assert data["body"] == "x" * 1000
     assert data["headers"]["Content-Encoding"] == "gzip"
     assert data["chunked"] is True

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import ClientConnectorError, ClientSession, TraceConfig
 
 Start = Callable[[web.Application], Awaitable[URL]]
@@ -112,7 +112,10 @@ async def test_dns_signals_for_a_name(base: URL) -> None:
     assert end.response.status == 200
 
 
-async def test_exception_signal_and_trace_request_ctx(unused_tcp_port: int) -> None:
+async def test_exception_signal_and_trace_request_ctx(
+    aioweb_unused_port: Callable[[], int],
+) -> None:
+    unused_tcp_port = aioweb_unused_port()
     config, events = _recording()
     contexts: list[Any] = []
 

@@ -8,9 +8,9 @@ import sys
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import (
     BasicAuth,
     ClientConnectionError,

@@ -1,21 +1,20 @@
-"""ws_connect against aiohttp's WebSocket server and raw peers."""
+"""ws_connect against aioweb's WebSocket server and aioweb-testkit's fake ones."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
-from aiohttp import WSMsgType as PeerMsgType
-from aiohttp import web
 from yarl import URL
 
+from aioweb import web
 from aioweb.client import ClientSession, WSServerHandshakeError
 from aioweb.client.timeout import ClientWSTimeout
 from aioweb.protocol import WSCloseCode, WSMsgType
-from aioweb.testkit import FakeServerFactory
+from aioweb.testkit import End, FakeServerFactory, RawReply, RecordedRequest
+from aioweb.web import WSMsgType as PeerMsgType
 
 Start = Callable[[web.Application], Awaitable[URL]]
 
@@ -99,29 +98,23 @@ async def test_refused_handshake(base: URL) -> None:
 
 
 async def test_bytes_right_after_the_101_are_kept(
-    raw_server: Callable[..., Any],
+    fake_server: FakeServerFactory,
 ) -> None:
     from aioweb.websocket import compute_accept
 
-    async def handler(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        head = (await reader.readuntil(b"\r\n\r\n")).decode()
-        key = next(
-            line.split(":", 1)[1].strip()
-            for line in head.split("\r\n")
-            if line.lower().startswith("sec-websocket-key")
-        )
-        # The 101 and a first text frame ("hey") in one write.
-        writer.write(
+    def upgrade_and_greet(request: RecordedRequest) -> RawReply:
+        # The 101 and a first text frame ("hey") in one write; then silence,
+        # so our Close is never answered.
+        accept = compute_accept(request.headers["Sec-WebSocket-Key"])
+        return RawReply(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
-            + compute_accept(key).encode()
-            + b"\r\n\r\n\x81\x03hey"
+            + accept.encode()
+            + b"\r\n\r\n\x81\x03hey",
+            end=End.HANG,
         )
-        await reader.read()
 
-    server = await raw_server(handler)
+    server = await fake_server(upgrade_and_greet)
     async with ClientSession() as session:
         ws = await session.ws_connect(server.url, timeout=ClientWSTimeout(ws_close=0.2))
         assert await ws.receive_str() == "hey"

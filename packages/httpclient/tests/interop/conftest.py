@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from yarl import URL
 
+from aioweb.testkit import unused_port
+
 # 1 MiB of bytes that no compression or off-by-one can fake.
 BIG = bytes((i * 7 + i // 256) % 251 for i in range(1 << 20))
 SMALL = b"hello from nginx\n" * 6
@@ -76,12 +78,6 @@ def nginx_binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Nginx:
     """A running nginx: its plain and TLS URLs and its private directory."""
@@ -118,7 +114,7 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
     leaf = ca.issue_cert("127.0.0.1", "localhost")
     leaf.private_key_pem.write_to_path(str(root / "key.pem"))
     leaf.cert_chain_pems[0].write_to_path(str(root / "cert.pem"))
-    port, tls_port = _free_port(), _free_port()
+    port, tls_port = unused_port(), unused_port()
     # As root, nginx would run its worker as "nobody", which cannot read
     # this private directory.
     user = "user root root;" if os.geteuid() == 0 else ""

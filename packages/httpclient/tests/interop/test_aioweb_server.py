@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -59,7 +59,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
 
 
 @pytest.fixture
-async def aioweb_url() -> AsyncIterator[URL]:
+async def aioweb_url(app_server: Callable[[web.Application], Awaitable[URL]]) -> URL:
     app = web.Application(client_max_size=4 << 20)
     app.router.add_get("/big", big)
     app.router.add_get("/small", small)
@@ -67,13 +67,7 @@ async def aioweb_url() -> AsyncIterator[URL]:
     app.router.add_get("/stream", stream)
     app.router.add_get("/deflated", deflated)
     app.router.add_get("/ws", websocket)
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    yield URL.build(scheme="http", host=host, port=port)
-    await runner.cleanup()
+    return await app_server(app)
 
 
 async def test_keep_alive_survives_large_bodies(aioweb_url: URL) -> None:
