@@ -30,11 +30,18 @@ def head_summary(head: Any) -> tuple[Any, ...]:
 
 
 class Recorder:
-    """A ParserHandler that records every call as a tuple."""
+    """A ParserHandler that records every call as a tuple.
+
+    Chunk ends (the optional ``on_chunk_complete``) are kept apart, in
+    ``chunks``: the data of each chunk that ended, so that the events of a
+    body read in chunks compare equal to those of the same body sized.
+    """
 
     def __init__(self) -> None:
         self.events: list[Event] = []
         self.heads: list[Any] = []
+        self.chunks: list[bytes] = []
+        self._chunk = b""  # the body bytes since the last chunk end
 
     def on_message_begin(self) -> None:
         self.events.append(("begin",))
@@ -45,12 +52,19 @@ class Recorder:
 
     def on_body(self, data: bytes) -> None:
         assert type(data) is bytes and data
+        self._chunk += data
         if self.events and self.events[-1][0] == "body":
             self.events[-1] = ("body", self.events[-1][1] + data)
         else:
             self.events.append(("body", data))
 
+    def on_chunk_complete(self) -> None:
+        assert self.events[-1][0] == "body", "a chunk ends after its data"
+        self.chunks.append(self._chunk)
+        self._chunk = b""
+
     def on_message_complete(self, trailers: Any) -> None:
+        self._chunk = b""
         self.events.append(
             ("complete", None if trailers is None else list(trailers.items()))
         )
@@ -65,6 +79,7 @@ class Outcome:
 
     events: list[Event]
     heads: list[Any]
+    chunks: list[bytes] = field(default_factory=list)  # see Recorder
     tail: bytes | None = None
     error: HttpParserError | None = None
     fed: int = 0  # bytes fed before the tail or the error
@@ -98,7 +113,7 @@ def feed(
         chunks = list(pieces(bytes(data), step or max(len(data), 1)))
     else:
         chunks = list(data)
-    outcome = Outcome(recorder.events, recorder.heads)
+    outcome = Outcome(recorder.events, recorder.heads, recorder.chunks)
     try:
         for index, chunk in enumerate(chunks):
             outcome.fed += len(chunk)

@@ -110,7 +110,7 @@ def split(data: bytes, cuts: list[int]) -> list[bytes]:
 
 
 def outcome(result: Any) -> tuple[Any, ...]:
-    return (result.events, result.tail, result.error_type)
+    return (result.events, result.chunks, result.tail, result.error_type)
 
 
 @SETTINGS
@@ -204,10 +204,16 @@ def h11_request(data: bytes) -> tuple[Any, ...]:
     request = conn.next_event()
     assert isinstance(request, h11.Request)
     body = b""
+    chunks: list[bytes] = []  # each chunk's data, where h11 saw it end
+    chunk = b""
     while True:
         event = conn.next_event()
         if isinstance(event, h11.Data):
             body += event.data
+            chunk += event.data
+            if event.chunk_end:
+                chunks.append(chunk)
+                chunk = b""
         else:
             assert isinstance(event, h11.EndOfMessage)
             trailers = [
@@ -216,7 +222,8 @@ def h11_request(data: bytes) -> tuple[Any, ...]:
             ]
             break
     raw = list(request.headers.raw_items())
-    return request.method.decode(), request.target.decode(), raw, body, trailers
+    target = request.target.decode()
+    return request.method.decode(), target, raw, body, trailers, chunks
 
 
 @SETTINGS
@@ -224,7 +231,7 @@ def h11_request(data: bytes) -> tuple[Any, ...]:
 def test_valid_requests_read_as_h11_reads_them(
     parser_impl: Any, feed: Any, data: bytes
 ) -> None:
-    method, target, raw, body, trailers = h11_request(data)
+    method, target, raw, body, trailers, chunks = h11_request(data)
     result = feed(parser_impl.RequestParser, data)
     assert result.error is None
     (head,) = result.heads
@@ -232,6 +239,7 @@ def test_valid_requests_read_as_h11_reads_them(
     assert list(head.raw_headers) == raw
     assert b"".join(e[1] for e in result.events if e[0] == "body") == body
     assert (result.events[-1][1] or []) == trailers
+    assert result.chunks == chunks
 
 
 def h11_response(data: bytes) -> tuple[Any, ...]:
@@ -280,9 +288,10 @@ def test_valid_responses_read_as_h11_reads_them(
     ],
 )
 def test_h11_cross_check_examples(parser_impl: Any, feed: Any, data: bytes) -> None:
-    method, target, raw, body, trailers = h11_request(data)
+    method, target, raw, body, trailers, chunks = h11_request(data)
     result = feed(parser_impl.RequestParser, data)
     assert (result.heads[0].method, result.heads[0].target) == (method, target)
     assert list(result.heads[0].raw_headers) == raw
     assert (result.events[-1][1] or []) == trailers
     assert b"".join(e[1] for e in result.events if e[0] == "body") == body
+    assert result.chunks == chunks

@@ -65,7 +65,13 @@ class Boom(Exception):
 
 @pytest.mark.parametrize(
     "callback",
-    ["on_message_begin", "on_headers_complete", "on_body", "on_message_complete"],
+    [
+        "on_message_begin",
+        "on_headers_complete",
+        "on_body",
+        "on_chunk_complete",
+        "on_message_complete",
+    ],
 )
 def test_a_handler_exception_propagates_unchanged(
     parser_impl: Any, recorder_class: Any, callback: str
@@ -82,7 +88,9 @@ def test_a_handler_exception_propagates_unchanged(
     setattr(recorder, callback, fail)
     parser = parser_impl.RequestParser(recorder)
     with pytest.raises(Boom) as info:
-        parser.feed_data(b"POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")
+        parser.feed_data(
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+        )
     assert info.value is cause
     assert isinstance(info.value.__context__, KeyError)  # context kept
     frames = [entry.name for entry in info.traceback]

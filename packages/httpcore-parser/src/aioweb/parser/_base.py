@@ -133,6 +133,9 @@ class Parser:
         self._on_body = handler.on_body
         self._on_message_complete = handler.on_message_complete
         self._on_informational = handler.on_informational
+        # Optional: a handler that does not care where chunks end is not
+        # called for each one (see ParserHandler).
+        self._on_chunk_complete = getattr(handler, "on_chunk_complete", None)
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
@@ -264,6 +267,8 @@ class Parser:
                 else:
                     raise InvalidChunk("chunk data is not followed by CRLF")
                 self._state = _CHUNK_SIZE
+                if self._on_chunk_complete is not None:
+                    self._on_chunk_complete()
             elif state == _TRAILERS:
                 pos = self._read_trailers(buf, pos)
                 if self._state == _TRAILERS:

@@ -14,6 +14,7 @@ cdef class _Parser:
     cdef object _on_body
     cdef object _on_message_complete
     cdef object _on_informational
+    cdef object _on_chunk_complete  # None when the handler has none
     cdef Py_ssize_t _max_line_size
     cdef Py_ssize_t _max_field_size
     cdef Py_ssize_t _max_headers
@@ -70,6 +71,7 @@ cdef class _Parser:
         self._on_body = handler.on_body
         self._on_message_complete = handler.on_message_complete
         self._on_informational = handler.on_informational
+        self._on_chunk_complete = getattr(handler, "on_chunk_complete", None)
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
@@ -216,6 +218,8 @@ cdef class _Parser:
                 else:
                     raise InvalidChunk("chunk data is not followed by CRLF")
                 self._state = S_CHUNK_SIZE
+                if self._on_chunk_complete is not None:
+                    self._on_chunk_complete()
             elif state == S_TRAILERS:
                 pos = self._read_trailers(p, pos, n)
                 if self._state == S_TRAILERS:

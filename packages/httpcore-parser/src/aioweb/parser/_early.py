@@ -24,13 +24,11 @@ __all__ = ("check_request_line", "check_status_line", "check_field_line")
 
 _TCHAR = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
 _VERSION_PREFIX = rb"(?:H(?:T(?:T(?:P(?:/(?:[0-9](?:\.(?:[0-9]\r?)?)?)?)?)?)?)?)?"
+_TARGET = rb"[\x21\x22\x24-\x7e]"  # VCHAR but "#", as _abnf.TARGET_CHAR
+_METHOD = rb"[" + _TCHAR + rb"]+"
 # Every prefix of: method SP request-target SP HTTP-version [CR]
 _REQUEST_PREFIX = re.compile(
-    rb"(?:["
-    + _TCHAR
-    + rb"]+(?: [\x21\x22\x24-\x7e]*(?: "
-    + _VERSION_PREFIX
-    + rb")?)?)?"
+    rb"(?:" + _METHOD + rb"(?: " + _TARGET + rb"*(?: " + _VERSION_PREFIX + rb")?)?)?"
 )
 # Every prefix of: HTTP-version SP 3DIGIT, the part a status line must start with.
 _STATUS_PREFIX = re.compile(

@@ -20,6 +20,14 @@ class ParserHandler(Protocol):
     is reported and skipped; ``on_headers_complete`` with the final head;
     ``on_body`` zero or more times; ``on_message_complete`` once.
     An exception raised by a callback propagates out of ``feed_data``.
+
+    One more method is optional, so that handlers which do not need it pay
+    nothing: ``on_chunk_complete()``, called in a chunked body after each
+    chunk's data and the CRLF that ends it were read (RFC 9112 §7.1), so
+    the ``on_body`` calls since the previous one make up exactly that chunk.
+    It is not called for the last chunk (size 0): ``on_message_complete``
+    follows that one. The parser looks it up once, like the others, when it
+    is made; a handler without it is not told where chunks end.
     """
 
     def on_message_begin(self) -> None:
