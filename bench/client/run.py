@@ -91,8 +91,12 @@ def open_client(library: str) -> tuple[Any, Callable[[Any], Fetch]]:
     raise SystemExit(f"unknown library {library!r}")
 
 
-async def run_case(library: str, url: str, case: Case) -> tuple[float, int]:
-    """Seconds for ``case.requests`` GETs of ``url`` and the bytes read."""
+async def run_case(library: str, url: str, case: Case) -> tuple[float, float, int]:
+    """Wall and CPU seconds for ``case.requests`` GETs of ``url``, bytes read.
+
+    The CPU seconds are this process's (``time.process_time``): the client's
+    own work, whatever else the machine is doing.
+    """
     session, make_fetch = open_client(library)
     async with session:
         fetch = make_fetch(session)
@@ -111,9 +115,13 @@ async def run_case(library: str, url: str, case: Case) -> tuple[float, int]:
                 received += size
 
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(case.concurrency)))
-        return time.perf_counter() - start, received
+        return (
+            time.perf_counter() - start,
+            time.process_time() - start_cpu,
+            received,
+        )
 
 
 def run_loop(coroutine: Any, use_uvloop: bool) -> Any:
@@ -124,25 +132,42 @@ def run_loop(coroutine: Any, use_uvloop: bool) -> Any:
     return asyncio.run(coroutine)
 
 
+@dataclass
+class Best:
+    """The best round of one library on one case."""
+
+    rate: float = 0.0  # requests per second of wall time (highest)
+    megabytes: float = 0.0  # MB/s of wall time, of the same round
+    cpu_us: float = float("inf")  # client CPU microseconds per request (lowest)
+
+
 def throughput(
     args: argparse.Namespace, base: str, cases: list[Case]
-) -> dict[tuple[str, str], tuple[float, float]]:
-    """Best (requests/s, MB/s) per (case, library), rounds alternating."""
-    best: dict[tuple[str, str], tuple[float, float]] = {}
+) -> dict[tuple[str, str], Best]:
+    """Best wall rate and least CPU per request per (case, library).
+
+    Rounds interleave the contenders: each round runs every case with each
+    library in turn, in reverse order every other round, so that a change in
+    the machine's load falls on all of them alike.
+    """
+    best: dict[tuple[str, str], Best] = {}
     for round_number in range(args.rounds):
         for case in cases:
             order = LIBRARIES if round_number % 2 == 0 else LIBRARIES[::-1]
             for library in order:
-                seconds, received = run_loop(
+                seconds, cpu, received = run_loop(
                     run_case(library, base + case.path, case), args.uvloop
                 )
-                rate = (case.requests / seconds, received / seconds / 1e6)
-                key = (case.name, library)
-                if key not in best or rate[0] > best[key][0]:
-                    best[key] = rate
+                rate, megabytes = case.requests / seconds, received / seconds / 1e6
+                cpu_us = cpu / case.requests * 1e6
+                entry = best.setdefault((case.name, library), Best())
+                if rate > entry.rate:
+                    entry.rate, entry.megabytes = rate, megabytes
+                entry.cpu_us = min(entry.cpu_us, cpu_us)
                 print(
-                    f"  round {round_number + 1} {case.name:22s} {library:7s}"
-                    f" {rate[0]:9.0f} req/s {rate[1]:9.1f} MB/s",
+                    f"  round {round_number + 1} {case.name:18s} {library:7s}"
+                    f" {rate:8.0f} req/s {megabytes:8.1f} MB/s"
+                    f" {cpu_us:8.1f} CPU us/req",
                     flush=True,
                 )
     return best
@@ -182,21 +207,38 @@ def profile(base: str, requests: int, use_uvloop: bool) -> None:
 
 
 def tables(
-    best: dict[tuple[str, str], tuple[float, float]],
+    best: dict[tuple[str, str], Best],
     cases: list[Case],
     mem: dict[str, dict[str, Any]],
 ) -> str:
     lines = [
-        "| case | aioweb req/s | aiohttp req/s | httpx req/s "
-        "| aioweb/aiohttp | aioweb/httpx | aioweb MB/s | aiohttp MB/s |",
+        "Wall clock, best round (requests/s; MB/s for the 1 MiB cases):",
+        "",
+        "| case | aioweb | aiohttp | httpx | aioweb/aiohttp | aioweb/httpx "
+        "| aioweb MB/s | aiohttp MB/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case in cases:
-        ours, theirs, httpx_rate = (best[(case.name, lib)] for lib in LIBRARIES)
+        ours, theirs, other = (best[(case.name, lib)] for lib in LIBRARIES)
         lines.append(
-            f"| {case.name} | {ours[0]:.0f} | {theirs[0]:.0f} | {httpx_rate[0]:.0f}"
-            f" | {ours[0] / theirs[0]:.2f}x | {ours[0] / httpx_rate[0]:.2f}x"
-            f" | {ours[1]:.1f} | {theirs[1]:.1f} |"
+            f"| {case.name} | {ours.rate:.0f} | {theirs.rate:.0f} | {other.rate:.0f}"
+            f" | {ours.rate / theirs.rate:.2f}x | {ours.rate / other.rate:.2f}x"
+            f" | {ours.megabytes:.1f} | {theirs.megabytes:.1f} |"
+        )
+    lines += [
+        "",
+        "Client CPU time per request, least of the rounds (microseconds;"
+        " ratio = their CPU / ours, higher is better for aioweb):",
+        "",
+        "| case | aioweb µs | aiohttp µs | httpx µs | vs aiohttp | vs httpx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for case in cases:
+        ours, theirs, other = (best[(case.name, lib)] for lib in LIBRARIES)
+        lines.append(
+            f"| {case.name} | {ours.cpu_us:.1f} | {theirs.cpu_us:.1f}"
+            f" | {other.cpu_us:.1f} | {theirs.cpu_us / ours.cpu_us:.2f}x"
+            f" | {other.cpu_us / ours.cpu_us:.2f}x |"
         )
     if mem:
         ours_mem, theirs_mem = mem["aioweb"], mem["aiohttp"]

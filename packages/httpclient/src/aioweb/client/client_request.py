@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
     from .client_response import ClientResponse
     from .connection import Connection
+    from .response_handler import ResponseHandler
     from .tracing import Trace
 
 __all__ = ("ClientRequest", "DEFAULT_USER_AGENT")
@@ -72,6 +73,13 @@ _FORBIDDEN_URL_CHARS: Final = re.compile(r"[\x00-\x20\x7f]")
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 _SECURE: Final = frozenset({"https", "wss"})
 _NO_BODY_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
+# The methods nearly every request uses: known tokens, already upper case.
+_KNOWN_METHODS: Final = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+)
+# Header names seen to be tokens (they repeat on every request).
+_good_names: set[str] = set()
+_NO_SKIP: Final[CIMultiDictProxy[None]] = CIMultiDictProxy(CIMultiDict())
 
 
 class ClientRequest:
@@ -146,19 +154,21 @@ class ClientRequest:
         trust_env: bool = False,
         read_until_eof: bool = True,
     ) -> None:
-        if not _TOKEN_RE.fullmatch(method):
-            raise ValueError(
-                f"Method cannot contain non-token characters {method!r} "
-                "(found at least one)"
-            )
+        if method not in _KNOWN_METHODS:
+            if not _TOKEN_RE.fullmatch(method):
+                raise ValueError(
+                    f"Method cannot contain non-token characters {method!r} "
+                    "(found at least one)"
+                )
+            method = method.upper()
         if _FORBIDDEN_URL_CHARS.search(str(url)):
             raise InvalidUrlClientError(url, "the URL holds a control character")
         if url.host is None or not url.absolute:
             raise InvalidUrlClientError(url)
         self._loop = loop or asyncio.get_running_loop()
-        self.method = method.upper()
+        self.method = method
         self.original_url = url
-        self.url = url.with_fragment(None)
+        self.url = url.with_fragment(None) if url.raw_fragment else url
         if params:
             self.url = self.url.extend_query(params)
         self.version = version
@@ -181,18 +191,17 @@ class ClientRequest:
         self.trust_env = trust_env
         self.read_until_eof = read_until_eof
         self._writer_task: asyncio.Task[None] | None = None
-        self.response: ClientResponse | None = None
+        self._request_info: RequestInfo | None = None
         #: How the response is read (``sock_read``, buffer size, limits...);
         #: keyword arguments of ``ResponseHandler.start_response``.
         self.read_settings: dict[str, Any] = {}
 
-        self.headers: CIMultiDict[str] = CIMultiDict()
-        if headers:
-            items = headers.items() if isinstance(headers, Mapping) else headers
-            for name, value in items:
-                self.headers.add(name, value)
-        self.skip_auto_headers: CIMultiDict[None] = CIMultiDict(
-            (name, None) for name in (skip_auto_headers or ())
+        # A mapping or pairs alike; every field kept, repeated names too.
+        self.headers: CIMultiDict[str] = CIMultiDict(headers or ())
+        self.skip_auto_headers: CIMultiDict[None] | CIMultiDictProxy[None] = (
+            CIMultiDict((name, None) for name in skip_auto_headers)
+            if skip_auto_headers
+            else _NO_SKIP
         )
         self._credentials_from_url()
         self.auth = auth or self._url_auth
@@ -204,8 +213,7 @@ class ClientRequest:
             self.headers[hdrs.AUTHORIZATION] = self.auth.encode()
         self.body: Payload | None = None
         self.update_body_from_data(data)
-        for name, value in self.headers.items():
-            validate_field(name, value)
+        _check_fields(self.headers)
 
     # -- URL and connection -------------------------------------------------
 
@@ -257,21 +265,22 @@ class ClientRequest:
     @property
     def request_info(self) -> RequestInfo:
         """The frozen view of this request that errors and responses keep."""
-        return RequestInfo(
-            self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
-        )
+        info = self._request_info
+        if info is None or info.url is not self.url or info.method != self.method:
+            info = self._request_info = RequestInfo(
+                self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
+            )
+        return info
 
     # -- headers --------------------------------------------------------------
 
     def _update_auto_headers(self) -> None:
+        headers, skip = self.headers, self.skip_auto_headers
         for name, value in self.DEFAULT_HEADERS.items():
-            if name not in self.headers and name not in self.skip_auto_headers:
-                self.headers[name] = value
-        if (
-            hdrs.USER_AGENT not in self.headers
-            and hdrs.USER_AGENT not in self.skip_auto_headers
-        ):
-            self.headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
+            if name not in headers and name not in skip:
+                headers[name] = value
+        if hdrs.USER_AGENT not in headers and hdrs.USER_AGENT not in skip:
+            headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
 
     def update_cookies(
         self, cookies: Mapping[str, Any] | Iterable[tuple[str, Any]]
@@ -373,14 +382,21 @@ class ClientRequest:
             HeaderInjectionError: a header is forbidden (nothing is sent).
             ClientOSError: the connection failed while writing.
         """
-        from .client_response import ClientResponse
-
         protocol = conn.protocol
         if protocol is None or protocol.transport is None:
             raise ClientConnectionError("Connection closed")
         target = self._target()
         if _FORBIDDEN_URL_CHARS.search(target):
             raise HeaderInjectionError(f"forbidden character in the target {target!r}")
+        if (
+            self.body is None
+            and not self.traces
+            and not self.chunked
+            and not self.compress
+            and not self.expect100
+            and (self.proxy is None or self.is_ssl())
+        ):
+            return self._send_head_only(protocol, target)
         writer = StreamWriter(
             protocol,
             self._loop,
@@ -407,7 +423,9 @@ class ClientRequest:
             headers[hdrs.EXPECT] = "100-continue"
         elif headers.get(hdrs.EXPECT, "").lower() == "100-continue":
             self.expect100 = True
-        protocol.start_response(self.method, **self.read_settings)
+        protocol.start_response(
+            self.method, read_until_eof=self.read_until_eof, **self.read_settings
+        )
         status_line = f"{self.method} {target} HTTP/{self.version[0]}.{self.version[1]}"
         await writer.write_headers(status_line, headers)
         continue_waiter = protocol.wait_continue() if self.expect100 else None
@@ -427,30 +445,66 @@ class ClientRequest:
             self._writer_task = self._loop.create_task(
                 self._write_body(writer, conn, continue_waiter)
             )
+        return self._make_response(continue_waiter)
+
+    def _send_head_only(self, protocol: ResponseHandler, target: str) -> ClientResponse:
+        """A request without a body: the head in one write, no writer needed.
+
+        The fields were checked when they were set (:func:`_check_fields`).
+        """
+        version = self.version
+        fields = "\r\n".join(map(": ".join, self.headers.items()))
+        start = f"{self.method} {target} HTTP/{version[0]}.{version[1]}"
+        head = (
+            f"{start}\r\n{fields}\r\n\r\n" if fields else f"{start}\r\n\r\n"
+        ).encode()
+        transport = protocol.transport
+        if transport is None or transport.is_closing():
+            exc = ConnectionResetError("Cannot write to closing transport")
+            raise _write_error(exc) from exc
+        protocol.start_response(
+            self.method, read_until_eof=self.read_until_eof, **self.read_settings
+        )
+        transport.write(head)
+        protocol.start_reading()
+        return self._make_response(None)
+
+    def _make_response(
+        self, continue_waiter: asyncio.Future[bool] | None
+    ) -> ClientResponse:
+        from .client_response import ClientResponse
+
         response_class = self.response_class or ClientResponse
-        self.response = response_class(
+        # Not kept on the request: the response refers to the request (for
+        # its request_info), and a cycle would wait for the collector.
+        return response_class(
             self.method,
             self.original_url,
             writer=self._writer_task,
             continue100=continue_waiter,
             timer=self.timer,
-            request_info=self.request_info,
+            request_info=None,
             traces=self.traces,
             loop=self._loop,
             session=self.session,
+            request=self,
         )
-        return self.response
 
     async def _write_body(
         self,
         writer: StreamWriter,
         conn: Connection,
-        continue_waiter: asyncio.Future[None] | None,
+        continue_waiter: asyncio.Future[bool] | None,
     ) -> None:
         protocol = conn.protocol
         try:
-            if continue_waiter is not None:
-                await continue_waiter
+            if continue_waiter is not None and not await continue_waiter:
+                # RFC 9110 §10.1.1: a final status came instead of 100
+                # Continue; the body is not sent, and the server may still
+                # expect it, so the connection carries nothing more.
+                if protocol is not None:
+                    protocol.force_close()
+                return
             if self.body is not None:
                 await self.body.write(writer)
             await writer.write_eof()
@@ -494,6 +548,22 @@ class ClientRequest:
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"
+
+
+def _check_fields(headers: CIMultiDict[str]) -> None:
+    """Refuse a field that would inject a header (the serialiser trusts them).
+
+    One C-speed pass over the values; only a value holding a tab, a control
+    character or unprintable Unicode takes the exact, slower check.
+    """
+    if not _good_names.issuperset(headers.keys()):
+        for name in headers:
+            validate_field(name, "")
+            if len(_good_names) < 1024:
+                _good_names.add(name)
+    if not "".join(headers.values()).isprintable():
+        for name, value in headers.items():
+            validate_field(name, value)
 
 
 def _write_error(exc: OSError) -> ClientOSError:

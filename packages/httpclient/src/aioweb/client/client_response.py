@@ -50,6 +50,7 @@ from .exceptions import (
 from .response_handler import HeadError
 
 if TYPE_CHECKING:
+    from .client_request import ClientRequest
     from .connection import Connection
     from .request_info import RequestInfo
     from .tracing import Trace
@@ -91,12 +92,13 @@ class ClientResponse:
         url: URL,
         *,
         writer: asyncio.Task[None] | None,
-        continue100: asyncio.Future[None] | None,
+        continue100: asyncio.Future[bool] | None,
         timer: Any,
-        request_info: RequestInfo,
+        request_info: RequestInfo | None,
         traces: Any,
         loop: asyncio.AbstractEventLoop,
         session: Any,
+        request: ClientRequest | None = None,
     ) -> None:
         self.method = method
         self._real_url = url
@@ -105,15 +107,17 @@ class ClientResponse:
         self._continue = continue100
         # The session's ``total`` timer; none when made outside a session.
         self._timer = timer if timer is not None else contextlib.nullcontext()
+        # Made from ``request`` when first asked for: most responses never are.
         self._request_info = request_info
-        self._traces: tuple[Trace, ...] = tuple(traces or ())
+        self._request = request
+        self._traces: tuple[Trace, ...] = tuple(traces) if traces else ()
         self._loop = loop
         self._session = session
         self._history: tuple[ClientResponse, ...] = ()
         self._connection: Connection | None = None
         self._closed = True
         self._released = False
-        self.cookies: SimpleCookie = SimpleCookie()
+        self._cookies: SimpleCookie | None = None
         self._resolve_charset: Callable[[ClientResponse, bytes], str] = (
             session._resolve_charset if session is not None else _default_fallback
         )
@@ -139,7 +143,7 @@ class ClientResponse:
                 head, payload = await protocol.read_head()
         except HeadError as exc:
             raise ClientResponseError(
-                self._request_info,
+                self.request_info,
                 self._history,
                 status=exc.error.status,
                 message=exc.error.message,
@@ -153,10 +157,12 @@ class ClientResponse:
         self._headers = head.headers
         self._raw_headers = tuple(head.raw_headers)
         self.content = payload
-        for name, morsel in parse_set_cookie_headers(
-            self._headers.getall(hdrs.SET_COOKIE, ())
-        ):
-            self.cookies[name] = morsel
+        if hdrs.SET_COOKIE in self._headers:
+            cookies = self.cookies
+            for name, morsel in parse_set_cookie_headers(
+                self._headers.getall(hdrs.SET_COOKIE)
+            ):
+                cookies[name] = morsel
         if payload.is_eof() or payload is EMPTY_PAYLOAD or self.method == "HEAD":
             self._response_eof()
         else:
@@ -209,7 +215,24 @@ class ClientResponse:
     @property
     def request_info(self) -> RequestInfo:
         """The request this answers."""
-        return self._request_info
+        info = self._request_info
+        if info is None:
+            assert self._request is not None, "made without a request"
+            info = self._request_info = self._request.request_info
+            self._request = None
+        return info
+
+    @property
+    def cookies(self) -> SimpleCookie:
+        """The cookies the response set (its ``Set-Cookie`` fields)."""
+        cookies = self._cookies
+        if cookies is None:
+            cookies = self._cookies = SimpleCookie()
+        return cookies
+
+    @cookies.setter
+    def cookies(self, value: SimpleCookie) -> None:
+        self._cookies = value
 
     @property
     def history(self) -> tuple[ClientResponse, ...]:
@@ -367,7 +390,7 @@ class ClientResponse:
                 or content_type in ctype
             ):
                 raise ContentTypeError(
-                    self._request_info,
+                    self.request_info,
                     self._history,
                     status=self.status,
                     message=(
@@ -391,7 +414,7 @@ class ClientResponse:
         reason = self.reason
         self.release()
         raise ClientResponseError(
-            self._request_info,
+            self.request_info,
             self._history,
             status=self.status,
             message=reason or "",

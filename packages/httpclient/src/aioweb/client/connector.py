@@ -300,7 +300,8 @@ class BaseConnector:
                 del self._acquired_per_host[key]
         if not isinstance(holder, _Placeholder):
             self._all.discard(holder)
-        self._wake_waiter()
+        if self._waiters:
+            self._wake_waiter()
 
     def _release(
         self, key: ConnectionKey, protocol: ResponseHandler, *, should_close: bool
@@ -313,10 +314,13 @@ class BaseConnector:
         if self._force_close or should_close or protocol.should_close:
             protocol.close()
             return
+        # An idle connection keeps nothing of the response it carried.
+        protocol.idle()
         self._all.add(protocol)
-        self._idle.setdefault(key, collections.deque()).append(
-            (protocol, self._loop.time())
-        )
+        idle = self._idle.get(key)
+        if idle is None:
+            idle = self._idle[key] = collections.deque()
+        idle.append((protocol, self._loop.time()))
         if self._cleanup_handle is None and self._keepalive_timeout:
             self._cleanup_handle = self._loop.call_at(
                 self._loop.time() + self._keepalive_timeout, self._cleanup

@@ -14,7 +14,23 @@ parser's status hint; a body cut short or malformed becomes
 head arrived becomes :class:`ServerDisconnectedError`.
 
 The ``sock_read`` timeout (:class:`~aioweb.client.timeout.ReadTimer`) runs
-while a response is awaited or read, and is re-armed by every byte received.
+while a response is awaited or read, and is re-armed by every byte received;
+without a ``sock_read`` timeout there is no timer at all.
+
+An idle connection in the pool holds nothing of the last response: the head
+future is dropped once the head was taken, and :meth:`ResponseHandler.idle`
+(called as the connection goes back to the pool) drops the rest, so a pooled
+connection costs its transport, parser and streams only.
+
+With ``read_until_eof=False`` a response framed by the end of the connection
+(no Content-Length, not chunked) gets an empty body, as in aiohttp; the bytes
+the server sends after the head are dropped and the connection is closed,
+since its framing leaves no way to find the next response.
+
+With ``Expect: 100-continue`` the body waits for :meth:`wait_continue`: it
+resolves ``True`` on ``100 Continue`` and ``False`` when a final response
+(or the end of the connection) comes first, in which case the body is not
+sent (RFC 9110 §10.1.1) and the connection is not reused.
 
 After a ``101`` or a successful ``CONNECT`` the parser stops; the bytes after
 the head are kept in :attr:`upgraded_tail` for whoever takes over.
@@ -68,14 +84,38 @@ class ResponseHandler(BaseProtocol):
         loop: the event loop.
     """
 
+    __slots__ = (
+        "__weakref__",
+        "_closed",
+        "_continue_waiter",
+        "_drop_body",
+        "_exception",
+        "_head_waiter",
+        "_message_done",
+        "_method",
+        "_parser",
+        "_read_timer",
+        "_read_until_eof",
+        "_should_close",
+        "_streams",
+        "_streams_settings",
+        "_upgraded_reader",
+        "requests_sent",
+        "upgraded_tail",
+    )
+
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__(loop)
         self._parser: ResponseParser | None = None
         self._streams: HttpMessageStreams[ResponseHead] | None = None
+        self._streams_settings: tuple[int, bool] | None = None
         self._head_waiter: asyncio.Future[tuple[ResponseHead, StreamReader]] | None = (
             None
         )
-        self._continue_waiter: asyncio.Future[None] | None = None
+        self._continue_waiter: asyncio.Future[bool] | None = None
+        self._read_until_eof = True
+        self._drop_body = False
+        self._method = "GET"
         self._read_timer: ReadTimer | None = None
         self._message_done = True
         self._should_close = False
@@ -134,6 +174,7 @@ class ResponseHandler(BaseProtocol):
         max_line_size: int = 8190,
         max_field_size: int = 8190,
         max_headers: int = 128,
+        read_until_eof: bool = True,
     ) -> None:
         """Get ready for the response to a request being sent.
 
@@ -146,16 +187,22 @@ class ResponseHandler(BaseProtocol):
             max_line_size: longest status line.
             max_field_size: longest header line.
             max_headers: most header lines.
+            read_until_eof: read a body framed by the end of the connection;
+                ``False`` makes it empty (and the connection not reused).
         """
-        streams: HttpMessageStreams[ResponseHead] = HttpMessageStreams(
-            self,
-            self,
-            limit=read_bufsize,
-            loop=self._loop,
-            decompress=auto_decompress,
-            payload_error=_client_payload_error,
-        )
-        self._streams = streams
+        # The streams keep no state between messages: a connection reuses
+        # them while the body settings stay the same.
+        settings = (read_bufsize, auto_decompress)
+        if self._streams is None or self._streams_settings != settings:
+            self._streams = HttpMessageStreams(
+                self,
+                self,
+                limit=read_bufsize,
+                loop=self._loop,
+                decompress=auto_decompress,
+                payload_error=_client_payload_error,
+            )
+            self._streams_settings = settings
         if self._parser is None:
             self._parser = ResponseParser(
                 self,  # type: ignore[arg-type]  # delegates to the streams
@@ -167,12 +214,17 @@ class ResponseHandler(BaseProtocol):
         self._parser.expect_response(method)
         self.requests_sent += 1
         self._message_done = False
+        self._read_until_eof = read_until_eof
+        self._drop_body = False
+        self._method = method
         self._head_waiter = self._loop.create_future()
         if self._read_timer is not None:
             self._read_timer.cancel()
-        self._read_timer = ReadTimer(
-            self._loop, read_timeout, self._on_read_timeout, timeout_ceil_threshold
-        )
+            self._read_timer = None
+        if read_timeout:
+            self._read_timer = ReadTimer(
+                self._loop, read_timeout, self._on_read_timeout, timeout_ceil_threshold
+            )
         if self._exception is not None:
             self._head_waiter.set_exception(self._exception)
         elif self.transport is None:
@@ -193,13 +245,31 @@ class ResponseHandler(BaseProtocol):
         """
         waiter = self._head_waiter
         assert waiter is not None, "start_response() first"
-        return await waiter
+        try:
+            return await waiter
+        finally:
+            # The future holds the head and the body's reader: an idle
+            # connection must not keep them alive.
+            if self._head_waiter is waiter:
+                self._head_waiter = None
 
-    def wait_continue(self) -> asyncio.Future[None]:
-        """A future resolved when a ``100 Continue`` arrives (or the final head)."""
+    def wait_continue(self) -> asyncio.Future[bool]:
+        """A future resolved when the server answers ``Expect: 100-continue``.
+
+        ``True`` on ``100 Continue`` (send the body); ``False`` when a final
+        response or the end of the connection came first (do not send it).
+        """
         if self._continue_waiter is None:
             self._continue_waiter = self._loop.create_future()
         return self._continue_waiter
+
+    def idle(self) -> None:
+        """Forget the last response: the connection goes back to the pool."""
+        self._head_waiter = None
+        self._wake_continue(False)
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+            self._read_timer = None
 
     # -- asyncio.Protocol ---------------------------------------------------
 
@@ -214,7 +284,7 @@ class ResponseHandler(BaseProtocol):
         if self._read_timer is not None and not self._message_done:
             self._read_timer.reschedule()
         parser = self._parser
-        if parser is None or self._streams is None:
+        if parser is None or self._streams is None or self._drop_body:
             # Bytes nobody asked for: the server is confused; drop the link.
             self._should_close = True
             if self.transport is not None:
@@ -291,7 +361,7 @@ class ResponseHandler(BaseProtocol):
             error.__cause__ = exc
             waiter.set_exception(error)
             _retrieve(waiter)
-        self._wake_continue()
+        self._wake_continue(False)
         if not self._closed.done():
             self._closed.set_result(None)
 
@@ -301,7 +371,8 @@ class ResponseHandler(BaseProtocol):
         """A response head is complete."""
         if not head.keep_alive:
             self._should_close = True
-        self._wake_continue()
+        # A final answer before "100 Continue": the body is not to be sent.
+        self._wake_continue(False)
         waiter = self._head_waiter
         if waiter is not None and not waiter.done():
             waiter.set_result((head, payload))
@@ -313,11 +384,12 @@ class ResponseHandler(BaseProtocol):
         self._message_done = True
         if self._read_timer is not None:
             self._read_timer.cancel()
+            self._read_timer = None
 
     def informational_received(self, head: ResponseHead) -> None:
         """A 1xx head: wake a request waiting for ``100 Continue``."""
         if head.status == 100:
-            self._wake_continue()
+            self._wake_continue(True)
 
     # -- the parser's handler, forwarded to this request's streams -----------
 
@@ -326,16 +398,37 @@ class ResponseHandler(BaseProtocol):
 
     def on_headers_complete(self, head: ResponseHead) -> None:
         """Forwarded to the streams."""
-        assert self._streams is not None
-        self._streams.on_headers_complete(head)
+        streams = self._streams
+        assert streams is not None
+        if (
+            not self._read_until_eof
+            and head.content_length is None
+            and not head.chunked
+            and not head.upgrade
+            and _reads_until_close(self._method, head.status)
+        ):
+            # aiohttp's read_until_eof=False: the body is empty. The bytes
+            # that follow are not a response either: drop them, and never
+            # reuse the connection.
+            self._should_close = True
+            streams.on_headers_complete(head)
+            self._drop_body = True
+            self._message_done = True
+            streams.on_message_complete(None)
+            return
+        streams.on_headers_complete(head)
 
     def on_body(self, data: bytes) -> None:
         """Forwarded to the streams."""
+        if self._drop_body:
+            return
         assert self._streams is not None
         self._streams.on_body(data)
 
     def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
         """Forwarded to the streams, the message marked done first."""
+        if self._drop_body:
+            return
         assert self._streams is not None
         # The streams end the body's reader before they call
         # message_complete, and its end-of-body callback gives the
@@ -389,10 +482,10 @@ class ResponseHandler(BaseProtocol):
             self._streams.payload.set_exception(error)
         self.close()
 
-    def _wake_continue(self) -> None:
+    def _wake_continue(self, send_body: bool) -> None:
         waiter, self._continue_waiter = self._continue_waiter, None
         if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+            waiter.set_result(send_body)
 
 
 class _TailSink(Protocol):
@@ -403,6 +496,15 @@ class _TailSink(Protocol):
 
     def eof(self, exc: BaseException | None) -> None:
         """The connection ended (with ``exc`` if it broke)."""
+
+
+def _reads_until_close(method: str, status: int) -> bool:
+    """Whether a response without Content-Length or chunked framing runs to
+    the end of the connection (RFC 9112 §6.3): not one to HEAD, not a 1xx,
+    204 or 304, not a successful CONNECT."""
+    if method == "HEAD" or status < 200 or status in (204, 304):
+        return False
+    return not (method == "CONNECT" and status < 300)
 
 
 def _client_payload_error(error: PayloadError) -> BaseException:

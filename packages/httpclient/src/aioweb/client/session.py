@@ -158,6 +158,16 @@ class ClientSession:
         self._max_headers = max_headers
         self._resolve_charset = fallback_charset_resolver
         self._middlewares = tuple(middlewares)
+        # What most requests read their response with: made once.
+        self._read_settings: dict[str, Any] = {
+            "read_timeout": timeout.sock_read,
+            "timeout_ceil_threshold": timeout.ceil_threshold,
+            "read_bufsize": read_bufsize,
+            "auto_decompress": auto_decompress,
+            "max_line_size": max_line_size,
+            "max_field_size": max_field_size,
+            "max_headers": max_headers,
+        }
 
     # -- properties -----------------------------------------------------------
 
@@ -388,8 +398,9 @@ class ClientSession:
         if not url.host:
             raise InvalidUrlClientError(url)
         headers_ = self._prepare_headers(headers)
-        skip = set(self._skip_auto_headers)
-        skip.update(istr(h) for h in (skip_auto_headers or ()))
+        skip = self._skip_auto_headers
+        if skip_auto_headers:
+            skip = skip.union(istr(h) for h in skip_auto_headers)
         if timeout is _SENTINEL or timeout is None:
             real_timeout = self._timeout
         elif isinstance(timeout, ClientTimeout):
@@ -401,23 +412,43 @@ class ClientSession:
                 self._default_proxy,
                 proxy_auth or self._default_proxy_auth,
             )
-        read_settings: dict[str, Any] = {
-            "read_timeout": real_timeout.sock_read,
-            "timeout_ceil_threshold": real_timeout.ceil_threshold,
-            "read_bufsize": read_bufsize or self._read_bufsize,
-            "auto_decompress": (
-                self._auto_decompress if auto_decompress is None else auto_decompress
-            ),
-            "max_line_size": max_line_size or self._max_line_size,
-            "max_field_size": max_field_size or self._max_field_size,
-            "max_headers": max_headers or self._max_headers,
-        }
+        if (
+            real_timeout is self._timeout
+            and read_bufsize is None
+            and auto_decompress is None
+            and max_line_size is None
+            and max_field_size is None
+            and max_headers is None
+        ):
+            read_settings = self._read_settings
+        else:
+            read_settings = {
+                "read_timeout": real_timeout.sock_read,
+                "timeout_ceil_threshold": real_timeout.ceil_threshold,
+                "read_bufsize": read_bufsize or self._read_bufsize,
+                "auto_decompress": (
+                    self._auto_decompress
+                    if auto_decompress is None
+                    else auto_decompress
+                ),
+                "max_line_size": max_line_size or self._max_line_size,
+                "max_field_size": max_field_size or self._max_field_size,
+                "max_headers": max_headers or self._max_headers,
+            }
         chain = self._middlewares if middlewares is None else tuple(middlewares)
-        handler = build_client_middlewares(self._send_with_retry, chain)
+        handler = (
+            build_client_middlewares(self._send_with_retry, chain)
+            if chain
+            else self._send_with_retry
+        )
 
         tm = TimeoutHandle(self._loop, real_timeout.total, real_timeout.ceil_threshold)
         handle = tm.start()
-        traces = Trace.for_request(self, self._trace_configs, trace_request_ctx)
+        traces: Sequence[Trace] = (
+            Trace.for_request(self, self._trace_configs, trace_request_ctx)
+            if self._trace_configs
+            else ()
+        )
         for trace in traces:
             await trace.send_request_start(method, url.update_query(params), headers_)
         timer = tm.timer()
@@ -469,6 +500,7 @@ class ClientSession:
                         proxy_headers=proxy_headers,
                         traces=traces,
                         trust_env=self._trust_env,
+                        read_until_eof=read_until_eof,
                     )
                     req.read_settings = read_settings
                     req.timeout = real_timeout  # type: ignore[attr-defined]
@@ -535,10 +567,9 @@ class ClientSession:
             raise
         if handle is not None:
             if resp.connection is not None:
-                resp.connection.add_callback(handle.cancel)
+                # Closing the handle also stops its timer.
                 resp.connection.add_callback(tm.close)
             else:
-                handle.cancel()
                 tm.close()
         for trace in traces:
             await trace.send_request_end(
@@ -565,7 +596,10 @@ class ClientSession:
         if connector is None:
             raise RuntimeError("Session is closed")
         timeout: ClientTimeout = getattr(req, "timeout", self._timeout)
-        async with connect_timeout(timeout):
+        if timeout.connect:
+            async with connect_timeout(timeout):
+                conn = await connector.connect(req, req.traces, timeout)
+        else:
             conn = await connector.connect(req, req.traces, timeout)
         protocol = conn.protocol
         assert protocol is not None
@@ -585,9 +619,10 @@ class ClientSession:
             conn.close()
             req.terminate()
             raise
-        self._cookie_jar.update_cookies_from_headers(
-            resp.headers.getall(hdrs.SET_COOKIE, ()), resp.url
-        )
+        if hdrs.SET_COOKIE in resp.headers:
+            self._cookie_jar.update_cookies_from_headers(
+                resp.headers.getall(hdrs.SET_COOKIE), resp.url
+            )
         return resp
 
 

@@ -130,7 +130,7 @@ class TimerContext:
             arguments); :class:`asyncio.TimeoutError` by default.
     """
 
-    __slots__ = ("_cancelling", "_error", "_loop", "_tasks", "_timed_out")
+    __slots__ = ("_entries", "_error", "_loop", "_timed_out")
 
     def __init__(
         self,
@@ -139,8 +139,8 @@ class TimerContext:
     ) -> None:
         self._loop = loop
         self._error = error
-        self._tasks: list[asyncio.Task[object]] = []
-        self._cancelling: dict[asyncio.Task[object], int] = {}
+        # (task, its cancellation count on entry), innermost last.
+        self._entries: list[tuple[asyncio.Task[object], int]] = []
         self._timed_out = False
 
     @property
@@ -158,13 +158,16 @@ class TimerContext:
             raise self._error() from asyncio.CancelledError()
 
     def __enter__(self) -> TimerContext:
-        task = asyncio.current_task(loop=self._loop)
-        if task is None:
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:  # no running loop
+            task = None
+        if task is None or task.get_loop() is not self._loop:
             raise RuntimeError("Timeout context manager should be used inside a task")
         # A timer that fired before the block was entered still counts.
-        self.assert_timeout()
-        self._tasks.append(task)
-        self._cancelling[task] = _cancelling(task)
+        if self._timed_out:
+            self.assert_timeout()
+        self._entries.append((task, _cancelling(task)))
         return self
 
     def __exit__(
@@ -173,8 +176,7 @@ class TimerContext:
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> None:
-        task = self._tasks.pop()
-        before = self._cancelling.pop(task, 0)
+        task, before = self._entries.pop()
         if not self._timed_out:
             return
         # Take back the timer's cancellation whatever the block raised, so
@@ -188,16 +190,21 @@ class TimerContext:
         if self._timed_out:
             return
         self._timed_out = True
-        for task in dict.fromkeys(self._tasks):
+        for task in dict.fromkeys(task for task, _ in self._entries):
             task.cancel()
 
 
-def _cancelling(task: asyncio.Task[object]) -> int:
-    # Task.cancelling/uncancel exist from 3.11; on 3.10 a cancellation while
-    # the timer has fired is taken to be the timer's.
-    if sys.version_info >= (3, 11):
+if sys.version_info >= (3, 11):
+
+    def _cancelling(task: asyncio.Task[object]) -> int:
         return task.cancelling()
-    return 0  # pragma: no cover - 3.10
+
+else:  # pragma: no cover - 3.10
+
+    def _cancelling(task: asyncio.Task[object]) -> int:
+        # Task.cancelling/uncancel exist from 3.11; on 3.10 a cancellation
+        # while the timer has fired is taken to be the timer's.
+        return 0
 
 
 def _uncancel(task: asyncio.Task[object]) -> int:
