@@ -56,7 +56,9 @@ def options(description: str, argv: Sequence[str] | None = None) -> argparse.Nam
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--exclude", default="", help="case patterns to skip")
     parser.add_argument("--cases", default="", help="case patterns to run")
-    parser.add_argument("--out", type=Path, help="report directory (default: temp)")
+    parser.add_argument(
+        "--out", type=Path, help="reports go to OUT/AGENT (default: a temp folder)"
+    )
     # ``nox -s autobahn`` passes one command line to every driver: each runs
     # only the side it tests, so ``--side client`` skips the servers.
     parser.add_argument(
@@ -86,17 +88,29 @@ def selection(parsed: argparse.Namespace) -> list[str]:
     return args
 
 
+def report_dir(agent: str, parsed: argparse.Namespace) -> Path:
+    """``OUT/AGENT``, created; OUT is ``--out`` or a fresh temporary folder.
+
+    One folder per agent: ``nox -s autobahn -- --out DIR`` gives every
+    driver the same DIR, and ``autobahn.sh`` replaces the ``index.json`` of
+    the folder it writes to.
+    """
+    base = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
+    out = base / agent
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def test_server(command: Sequence[str], agent: str, parsed: argparse.Namespace) -> int:
     """Start ``command + ["--port", N]``, run the fuzzing client against it.
 
     The server must print a line starting with ``listening`` once its port
-    is bound; the report goes to ``parsed.out`` or a fresh temporary folder.
-    Does nothing (status 0) when ``--side client`` was asked for.
+    is bound; the report goes to :func:`report_dir`. Does nothing (status 0)
+    when ``--side client`` was asked for.
     """
     if skipped("server", parsed):
         return 0
-    out = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
-    out.mkdir(parents=True, exist_ok=True)
+    out = report_dir(agent, parsed)
     port = free_port()
     server = subprocess.Popen(
         [*command, "--port", str(port)], stdout=subprocess.PIPE, text=True
@@ -133,14 +147,12 @@ def test_client(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
     """Run the fuzzing server; ``command + [URL, AGENT]`` drives every case.
 
     The driver reads ``/getCaseCount``, runs each ``/runCase`` and calls
-    ``/updateReports`` itself; the report goes to ``parsed.out`` or a fresh
-    temporary folder. Does nothing (status 0) when ``--side server`` was
-    asked for.
+    ``/updateReports`` itself; the report goes to :func:`report_dir`. Does
+    nothing (status 0) when ``--side server`` was asked for.
     """
     if skipped("client", parsed):
         return 0
-    out = parsed.out or Path(tempfile.mkdtemp(prefix="aioweb-autobahn-"))
-    out.mkdir(parents=True, exist_ok=True)
+    out = report_dir(agent, parsed)
     driver = shlex.join(list(command)) + ' "$AUTOBAHN_URL" "$AUTOBAHN_AGENT"'
     try:
         return autobahn(
