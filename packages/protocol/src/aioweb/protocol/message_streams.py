@@ -206,6 +206,9 @@ class HttpMessageStreams(Generic[HeadT]):
                     max_size=self._max_decompressed_size,
                     max_ratio=self._max_ratio,
                 )
+        if head.chunked:
+            # Chunk ends (on_chunk_complete) are marked for readchunk().
+            payload.begin_http_chunk_receiving()
         self._sink.message_received(self._head, payload)
 
     def on_body(self, data: bytes) -> None:
@@ -221,6 +224,13 @@ class HttpMessageStreams(Generic[HeadT]):
                 self._fail(payload, exc)
                 return
         payload.feed_data(data)
+
+    def on_chunk_complete(self) -> None:
+        """Mark the end of an HTTP chunk on the body's reader (``readchunk``)."""
+        payload = self._payload
+        assert payload is not None, "a chunk end outside a message"
+        if payload.exception() is None:
+            payload.end_http_chunk_receiving()
 
     def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
         """End the current body and tell the sink."""
