@@ -443,6 +443,11 @@ class ResponseHandler(BaseProtocol):
         assert self._streams is not None
         self._streams.on_informational(head)
 
+    def on_chunk_complete(self) -> None:
+        """Forwarded to the streams (``readchunk()`` sees where chunks end)."""
+        assert self._streams is not None
+        self._streams.on_chunk_complete()
+
     # -- upgrade hand-off ---------------------------------------------------
 
     def take_over(self, sink: _TailSink) -> None:
