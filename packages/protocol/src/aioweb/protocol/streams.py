@@ -17,6 +17,8 @@ Chunk boundaries: when the body is chunked and the feeder marks chunk ends
 with :meth:`~StreamReader.begin_http_chunk_receiving` and
 :meth:`~StreamReader.end_http_chunk_receiving`, :meth:`~StreamReader.readchunk`
 returns data up to each boundary with ``end_of_http_chunk`` set.
+:class:`~aioweb.protocol.HttpMessageStreams` marks them for every chunked
+body, as the parser reports each chunk's end.
 """
 
 from __future__ import annotations
