@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError
 
 from aioweb import web
+from aioweb.testkit import TestServer
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Runner = Callable[[Coroutine[Any, Any, None]], None]
@@ -39,14 +40,10 @@ async def serving(handler: Handler) -> AsyncIterator[str]:
     """A server with ``handler`` at ``/ws``; yields its ``ws://`` URL."""
     app = web.Application()
     app.router.add_get("/ws", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        port = runner.addresses[0][1]
-        yield f"ws://127.0.0.1:{port}/ws"
-    finally:
-        await runner.cleanup()
+    # These tests run their own loop (asyncio or uvloop), so the testkit's
+    # TestServer is used directly rather than through a fixture.
+    async with TestServer(app) as server:
+        yield str(server.make_url("/ws").with_scheme("ws"))
 
 
 def echo_handler(**kwargs: Any) -> Handler:

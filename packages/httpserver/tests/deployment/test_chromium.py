@@ -11,11 +11,12 @@ import secrets
 import shutil
 import signal
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 
 import pytest
 
 from aioweb import web
+from aioweb.testkit import TestServer
 
 pytestmark = pytest.mark.interop
 
@@ -64,7 +65,9 @@ class Seen:
 
 
 @pytest.fixture
-async def site() -> AsyncIterator[tuple[int, str, Seen]]:
+async def site(
+    aioweb_server: Callable[..., Awaitable[TestServer]],
+) -> tuple[int, str, Seen]:
     token = f"hello-{secrets.token_hex(8)}"
     seen = Seen()
 
@@ -96,13 +99,8 @@ async def site() -> AsyncIterator[tuple[int, str, Seen]]:
     app = web.Application()
     app.router.add_get("/page", page)
     app.router.add_get("/ws", echo)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        yield int(runner.addresses[0][1]), token, seen
-    finally:
-        await runner.cleanup()
+    server = await aioweb_server(app)
+    return server.port, token, seen
 
 
 async def dump_dom(url: str) -> str:

@@ -20,6 +20,7 @@ import trustme
 pytest.importorskip("gunicorn", reason="gunicorn is in the test group")
 
 from aioweb import web
+from aioweb.testkit import unused_port
 from aioweb.web.worker import GunicornWebWorker
 
 APP_MODULE = """
@@ -48,12 +49,6 @@ async def factory() -> web.Application:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(
@@ -73,7 +68,7 @@ def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
 class Gunicorn:
     def __init__(self, tmp_path: Path, app: str, *options: str) -> None:
         (tmp_path / "deployed_app.py").write_text(APP_MODULE)
-        self.port = free_port()
+        self.port = unused_port()
         self.pidfile = tmp_path / "gunicorn.pid"
         self.log = (tmp_path / "gunicorn.log").open("wb")
         self.process = subprocess.Popen(

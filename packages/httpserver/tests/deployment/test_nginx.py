@@ -23,6 +23,7 @@ import pytest
 import trustme
 
 from aioweb import web
+from aioweb.testkit import unused_port
 
 pytestmark = pytest.mark.interop
 
@@ -81,12 +82,6 @@ def make_app(*, trusted: bool) -> web.Application:
     app.router.add_get("/{prefix}/describe", describe)
     app.router.add_get("/{prefix}/ws", echo)
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 CONFIG = """
@@ -205,7 +200,7 @@ async def nginx(root: Path, authority: trustme.CA) -> AsyncIterator[Nginx]:
         await runner.setup()
         await web.UnixSite(runner, str(root / f"{name}.sock")).start()
         runners.append(runner)
-    server = Nginx(root, free_port(), free_port())
+    server = Nginx(root, unused_port(), unused_port())
     try:
         await asyncio.to_thread(server.start)
         yield server

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 from pathlib import Path
+
+from aioweb.testkit import unused_port
 
 EXAMPLES = Path(__file__).resolve().parents[4] / "examples"
 
 
 async def test_demo_runs_the_example_app_end_to_end() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = unused_port()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         str(EXAMPLES / "demo.py"),

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
 import gzip
 import math
 import os
 import re
-import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 
 from aioweb import web
+from aioweb.testkit import RawConnection, TLSCertificates
 from aioweb.web.file_response import PRELOAD_LIMIT, guess_content_type
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
@@ -353,38 +351,29 @@ async def test_sendfile_on_a_plain_socket(
     assert calls == [(0, len(DATA))]
 
 
-async def test_tls_falls_back_to_reading_the_file(files: Path) -> None:
+async def test_tls_falls_back_to_reading_the_file(
+    files: Path,
+    aioweb_server: Callable[..., Awaitable[Any]],
+    aioweb_tls_certificates: TLSCertificates,
+    aioweb_raw_client: Callable[..., Awaitable[RawConnection]],
+) -> None:
     big = os.urandom(700_000)
     (files / "big.bin").write_bytes(big)
-    authority = trustme.CA()
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server_context)
-    client_context = ssl.create_default_context()
-    authority.configure_trust(client_context)
 
     async def send(request: web.Request) -> web.FileResponse:
         return web.FileResponse(files / "big.bin", chunk_size=4096)
 
     app = web.Application()
     app.router.add_get("/big", send)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context).start()
-        port = runner.addresses[0][1]
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1", port, ssl=client_context, server_hostname="127.0.0.1"
-        )
-        writer.write(
-            b"GET /big HTTP/1.1\r\nHost: t\r\nRange: bytes=1000-,0-99\r\n"
-            b"Connection: close\r\n\r\n"
-        )
-        data = await asyncio.wait_for(reader.read(), 20)
-        writer.close()
-        with contextlib.suppress(ConnectionError, ssl.SSLError):
-            await writer.wait_closed()
-    finally:
-        await runner.cleanup()
+    server = await aioweb_server(app, ssl=aioweb_tls_certificates.server_context())
+    conn = await aioweb_raw_client(
+        server, ssl_context=aioweb_tls_certificates.client_context(), timeout=20
+    )
+    await conn.send(
+        b"GET /big HTTP/1.1\r\nHost: t\r\nRange: bytes=1000-,0-99\r\n"
+        b"Connection: close\r\n\r\n"
+    )
+    data = await conn.read_all()
     head, _, body = data.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 206 ")
     assert big[1000:] in body and big[:100] in body

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import textwrap
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from aioweb import web
+from aioweb.testkit import get_unused_port_socket, open_raw_connection, unused_port
 from aioweb.web.cli import main
 
 APP_MODULE = textwrap.dedent(
@@ -43,33 +43,26 @@ APP_MODULE = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _get(port: int, path: str) -> bytes:
+    # The server runs in another process: wait until it listens.
     for _ in range(100):
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            conn = await open_raw_connection("127.0.0.1", port)
             break
         except OSError:
             await asyncio.sleep(0.05)
     else:
         raise AssertionError("the server did not start")
-    writer.write(
-        b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path.encode()
-    )
-    data = await asyncio.wait_for(reader.read(), 10)
-    writer.close()
-    await writer.wait_closed()
-    return data
+    async with conn:
+        await conn.send(
+            b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path.encode()
+        )
+        return await conn.read_all()
 
 
 async def test_python_m_aioweb_web_serves_and_stops_gracefully(tmp_path: Any) -> None:
     (tmp_path / "myapp.py").write_text(APP_MODULE)
-    port = _free_port()
+    port = unused_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -119,8 +112,7 @@ def test_cli_rejects_bad_entry_points(capsys: Any) -> None:
 def test_run_app_with_a_coroutine_and_sock(tmp_path: Any) -> None:
     # run_app in this process, stopped by GracefulExit raised from a handler
     # of the loop (as SIGINT would).
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock = get_unused_port_socket()
     port = sock.getsockname()[1]
     printed: list[str] = []
     results: list[bytes] = []

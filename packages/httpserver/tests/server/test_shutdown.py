@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from aioweb import web
+from aioweb.testkit import RawConnection, get_unused_port_socket
 
 
 async def _started(app: web.Application, **kwargs: Any) -> tuple[web.AppRunner, int]:
@@ -143,9 +145,9 @@ async def test_runner_and_site_guards() -> None:
     assert runner.server is None and runner.sites == set()
 
 
-async def test_sock_and_unix_sites(tmp_path: Any) -> None:
-    import socket
-
+async def test_sock_and_unix_sites(
+    tmp_path: Any, aioweb_raw_client: Callable[..., Awaitable[RawConnection]]
+) -> None:
     async def ok(request: web.Request) -> web.Response:
         return web.Response(text=request.path)
 
@@ -153,8 +155,7 @@ async def test_sock_and_unix_sites(tmp_path: Any) -> None:
     app.router.add_get("/{x}", ok)
     runner = web.AppRunner(app)
     await runner.setup()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock = get_unused_port_socket()
     port = sock.getsockname()[1]
     sock_site = web.SockSite(runner, sock)
     path = str(tmp_path / "s.sock")
@@ -164,11 +165,9 @@ async def test_sock_and_unix_sites(tmp_path: Any) -> None:
     try:
         assert sock_site.name == f"http://127.0.0.1:{port}"
         assert unix_site.name == f"http://unix:{path}:"
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /tcp HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        assert (await reader.read()).endswith(b"/tcp")
-        writer.close()
-        await writer.wait_closed()
+        conn = await aioweb_raw_client(port)
+        await conn.send(b"GET /tcp HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert (await conn.read_response()).body == b"/tcp"
         reader, writer = await asyncio.open_unix_connection(path)
         writer.write(b"GET /unix HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert (await reader.read()).endswith(b"/unix")

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import ssl
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import trustme
-
 from aioweb import web
+from aioweb.testkit import RawConnection, TLSCertificates
 
 
-async def test_https_site_and_secure_request() -> None:
-    authority = trustme.CA()
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server_context)
-    client_context = ssl.create_default_context()
-    authority.configure_trust(client_context)
+async def test_https_site_and_secure_request(
+    aioweb_tls_certificates: TLSCertificates,
+    aioweb_raw_client: Callable[..., Awaitable[RawConnection]],
+) -> None:
+    # The runner and its TLS site are the subject here, so the test builds
+    # them itself instead of taking aioweb_server's.
+    server_context = aioweb_tls_certificates.server_context()
+    client_context = aioweb_tls_certificates.client_context()
     seen: dict[str, Any] = {}
 
     async def handler(request: web.Request) -> web.Response:
@@ -33,16 +33,15 @@ async def test_https_site_and_secure_request() -> None:
     port = runner.addresses[0][1]
     try:
         assert site.name == "https://127.0.0.1:0"
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1", port, ssl=client_context
+        conn = await aioweb_raw_client(port, ssl_context=client_context)
+        await conn.send(
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         )
-        writer.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        data = await asyncio.wait_for(reader.read(), 10)
-        writer.close()
-        await writer.wait_closed()
+        response = await conn.read_response()
+        assert await conn.at_eof()
     finally:
         await runner.cleanup()
-    assert data.startswith(b"HTTP/1.1 200 OK") and data.endswith(b"over TLS")
+    assert (response.status, response.body) == (200, b"over TLS")
     assert seen["scheme"] == "https" and seen["secure"] is True
     assert seen["url"] == "https://127.0.0.1/"
     assert seen["cipher"] is not None
