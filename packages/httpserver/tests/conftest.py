@@ -2,7 +2,10 @@
 
 The request class of the HTTP layer is not part of these tests: routing is
 written against the :class:`~aioweb.web.RoutableRequest` protocol, and
-``make_request`` builds a minimal object that satisfies it.
+``make_request`` builds a minimal object that satisfies it. That object is
+kept on purpose instead of aioweb-testkit's ``make_mocked_request`` (a full
+:class:`~aioweb.web.Request`): it shows that routing needs nothing more than
+the protocol, and it records what the expect handler writes and drains.
 """
 
 from __future__ import annotations
