@@ -1,16 +1,209 @@
 """Hostile input over real sockets: each gets its 4xx, a closed connection,
-and no handler ever sees a request smuggled behind it."""
+and no handler ever sees a request smuggled behind it.
+
+Most cases have one shape, so they are one table (:data:`REFUSED`) run by one
+test: bytes go out (with pauses where the case is about timing), and the
+answer must carry the case's status and ``Connection: close``, the server
+must close, and no handler may have seen a request. The other tests check
+that same outcome with the :func:`refused` fixture.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from aioweb import web
+from aioweb.testkit import RawConnection, RawResponse
 
 SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+CHUNKED_POST = b"POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+GZIP_BOMB = gzip.compress(b"\0" * 10_000_000)
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One hostile input and the answer it must get."""
+
+    sends: tuple[bytes | float, ...]  # bytes are written; a float pauses (s)
+    status: int
+    server: tuple[tuple[str, Any], ...] = ()  # runner keyword arguments
+    then: bytes = b""  # written after the answer: dropped, never parsed
+    body_has: bytes = b""  # a piece the answer's body must hold
+    wait: float | None = None  # seconds for the answer and for the close
+
+
+def head(data: bytes, status: int) -> Hostile:
+    """A malformed head with a request smuggled behind it."""
+    return Hostile((data + SMUGGLED,), status)
+
+
+def chunked(body: bytes, status: int) -> Hostile:
+    """A chunked request whose body is broken, with a request behind it."""
+    return Hostile((CHUNKED_POST + body + SMUGGLED,), status)
+
+
+REFUSED = [
+    # -- malformed heads (request smuggling, strictness)
+    pytest.param(
+        head(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            400,
+        ),
+        id="CL+TE",
+    ),
+    pytest.param(
+        head(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Length: 5\r\n\r\n0\r\n\r\n",
+            400,
+        ),
+        id="TE+CL",
+    ),
+    pytest.param(
+        head(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+            b"Content-Length: 40\r\n\r\nhello",
+            400,
+        ),
+        id="double-CL",
+    ),
+    pytest.param(
+        head(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello", 400),
+        id="signed-CL",
+    ),
+    pytest.param(
+        head(b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  folded\r\n\r\n", 400),
+        id="obs-fold",
+    ),
+    pytest.param(
+        head(b"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400), id="space-before-colon"
+    ),
+    pytest.param(head(b"GET / HTTP/1.1\nHost: x\n\n", 400), id="bare-LF"),
+    pytest.param(head(b"GET / HTTP/1.1\r\nHost: x\x00\r\n\r\n", 400), id="NUL"),
+    pytest.param(
+        head(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity"
+            b"\r\n\r\n0\r\n\r\n",
+            400,
+        ),
+        id="TE-not-final-chunked",
+    ),
+    pytest.param(
+        head(
+            b"POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"0\r\n\r\n",
+            400,
+        ),
+        id="HTTP/1.0-TE",
+    ),
+    pytest.param(head(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505), id="version"),
+    pytest.param(
+        head(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400), id="TLS-to-HTTP"
+    ),
+    # RFC 9112 §3.2: no request-target holds a fragment.
+    pytest.param(head(b"GET /a#b HTTP/1.1\r\nHost: x\r\n\r\n", 400), id="fragment"),
+    pytest.param(
+        head(b"POST /#x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 400),
+        id="fragment-only",
+    ),
+    # -- broken chunked bodies: the request fails, nothing after it is read
+    pytest.param(chunked(b"zz\r\nhello\r\n0\r\n\r\n", 400), id="bad-chunk-size"),
+    pytest.param(chunked(b"5\nhello\r\n0\r\n\r\n", 400), id="chunk-size-bare-LF"),
+    pytest.param(chunked(b"5\r\nhelloXX0\r\n\r\n", 400), id="no-CRLF-after-data"),
+    pytest.param(chunked(b"11111111111111111\r\n", 413), id="chunk-size-too-long"),
+    pytest.param(chunked(b"5;\x01\r\nhello\r\n0\r\n\r\n", 400), id="bad-chunk-ext"),
+    # -- limits
+    pytest.param(
+        Hostile((b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",), 414),
+        id="request-line-too-long",
+    ),
+    pytest.param(
+        # The limit holds while the line streams in: no CRLF is ever sent.
+        Hostile((b"GET /" + b"a" * 20000,), 414),
+        id="request-line-too-long-unended",
+    ),
+    pytest.param(
+        Hostile(
+            (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n",), 431
+        ),
+        id="header-line-too-long",
+    ),
+    pytest.param(
+        Hostile(
+            (
+                b"GET / HTTP/1.1\r\nHost: x\r\n"
+                + b"".join(b"X-%d: v\r\n" % i for i in range(200))
+                + b"\r\n",
+            ),
+            431,
+        ),
+        id="too-many-headers",
+    ),
+    pytest.param(
+        # Only the head is sent: the answer must not wait for the body, and
+        # the body sent after it is dropped, not parsed.
+        Hostile(
+            (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",),
+            413,
+            then=b"x" * 5000,
+            body_has=b"Maximum request body size 1024 exceeded",
+        ),
+        id="content-length-over-client-max-size",
+    ),
+    pytest.param(
+        # No final chunk: the 413 comes as soon as the limit is passed.
+        Hostile(
+            (
+                b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+                b"300\r\n" + b"a" * 0x300 + b"\r\n",
+                b"300\r\n" + b"a" * 0x300 + b"\r\n",
+            ),
+            413,
+            then=SMUGGLED,
+        ),
+        id="chunked-body-over-client-max-size",
+    ),
+    pytest.param(
+        Hostile(
+            (
+                b"POST / HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(GZIP_BOMB) + GZIP_BOMB,
+            ),
+            413,
+        ),
+        id="gzip-bomb",
+    ),
+    # -- timeouts
+    pytest.param(
+        # Trickling more header bytes does not reset the clock.
+        Hostile(
+            (b"GET / HTTP/1.1\r\nHost: x\r\n", *(0.1, b"X-Slow: 1\r\n") * 3),
+            408,
+            server=(("header_read_timeout", 0.3),),
+            wait=2,
+        ),
+        id="slowloris-head",
+    ),
+    pytest.param(
+        Hostile(
+            (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",),
+            408,
+            server=(("body_read_timeout", 0.3),),
+            wait=3,
+        ),
+        id="slow-body",
+    ),
+]
+
+
+Refused = Callable[..., Awaitable[RawResponse]]
 
 
 @pytest.fixture
@@ -30,234 +223,73 @@ def app(seen: list[tuple[str, str, bytes]]) -> web.Application:
     return app
 
 
-@pytest.mark.parametrize(
-    ("request_bytes", "status"),
-    [
-        pytest.param(
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-            400,
-            id="CL+TE",
-        ),
-        pytest.param(
-            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-            b"Content-Length: 5\r\n\r\n0\r\n\r\n",
-            400,
-            id="TE+CL",
-        ),
-        pytest.param(
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-            b"Content-Length: 40\r\n\r\nhello",
-            400,
-            id="double-CL",
-        ),
-        pytest.param(
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello",
-            400,
-            id="signed-CL",
-        ),
-        pytest.param(
-            b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  folded\r\n\r\n",
-            400,
-            id="obs-fold",
-        ),
-        pytest.param(
-            b"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400, id="space-before-colon"
-        ),
-        pytest.param(b"GET / HTTP/1.1\nHost: x\n\n", 400, id="bare-LF"),
-        pytest.param(b"GET / HTTP/1.1\r\nHost: x\x00\r\n\r\n", 400, id="NUL"),
-        pytest.param(
-            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity"
-            b"\r\n\r\n0\r\n\r\n",
-            400,
-            id="TE-not-final-chunked",
-        ),
-        pytest.param(
-            b"POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            b"0\r\n\r\n",
-            400,
-            id="HTTP/1.0-TE",
-        ),
-        pytest.param(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, id="version"),
-        pytest.param(
-            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400, id="TLS-to-HTTP"
-        ),
-    ],
-)
-async def test_malformed_head_gets_its_status_and_a_close(
-    serve_app: Any,
-    raw: Any,
-    app: web.Application,
-    seen: list[Any],
-    request_bytes: bytes,
-    status: int,
+@pytest.fixture
+def refused(seen: list[tuple[str, str, bytes]]) -> Refused:
+    """``await refused(conn, status, then=b"", wait=None)``: the next answer
+    on ``conn`` has ``status`` and ``Connection: close``, ``then`` (sent
+    after it) is dropped, the server closes, and no handler saw a request."""
+
+    async def check(
+        conn: RawConnection,
+        status: int,
+        *,
+        then: bytes = b"",
+        wait: float | None = None,
+    ) -> RawResponse:
+        response = await asyncio.wait_for(conn.read_response(), wait)
+        assert response.status == status
+        assert response.headers["Connection"] == "close"
+        if then:
+            await conn.send(then)
+        assert await conn.at_eof(timeout=wait)
+        assert seen == []
+        return response
+
+    return check
+
+
+@pytest.mark.parametrize("case", REFUSED)
+async def test_refused_with_its_status_and_a_close(
+    serve_app: Any, raw: Any, app: web.Application, refused: Refused, case: Hostile
 ) -> None:
-    served = await serve_app(app)
+    served = await serve_app(app, **dict(case.server))
     conn = await raw(served.port)
-    await conn.send(request_bytes + SMUGGLED)
-    response = await conn.read_response()
-    assert response.status == status
-    assert response.headers["Connection"] == "close"
-    assert await conn.at_eof()
-    assert seen == []
-
-
-@pytest.mark.parametrize(
-    ("body", "status"),
-    [
-        pytest.param(b"zz\r\nhello\r\n0\r\n\r\n", 400, id="bad-chunk-size"),
-        pytest.param(b"5\nhello\r\n0\r\n\r\n", 400, id="chunk-size-bare-LF"),
-        pytest.param(b"5\r\nhelloXX0\r\n\r\n", 400, id="no-CRLF-after-data"),
-        pytest.param(b"11111111111111111\r\n", 413, id="chunk-size-too-long"),
-        pytest.param(b"5;\x01\r\nhello\r\n0\r\n\r\n", 400, id="bad-chunk-ext"),
-    ],
-)
-async def test_broken_chunked_body_fails_the_request_not_the_next(
-    serve_app: Any,
-    raw: Any,
-    app: web.Application,
-    seen: list[Any],
-    body: bytes,
-    status: int,
-) -> None:
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    head = b"POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-    await conn.send(head + body + SMUGGLED)
-    response = await conn.read_response()
-    assert response.status == status
-    assert response.headers["Connection"] == "close"
-    assert await conn.at_eof()
-    # The broken request's body never reached a handler whole, and nothing
-    # after it was taken as a request.
-    assert seen == []
-
-
-async def test_request_line_too_long_is_414(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    await conn.send(b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-    response = await conn.read_response()
-    assert response.status == 414
-    assert await conn.at_eof()
-    assert seen == []
-
-
-async def test_request_line_too_long_is_refused_before_it_ends(
-    serve_app: Any, raw: Any, app: web.Application
-) -> None:
-    # The limit holds while the line streams in: no CRLF is ever sent.
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    await conn.send(b"GET /" + b"a" * 20000)
-    response = await conn.read_response()
-    assert response.status == 414
-    assert await conn.at_eof()
-
-
-async def test_header_line_too_long_is_431(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n")
-    response = await conn.read_response()
-    assert response.status == 431
-    assert await conn.at_eof()
-    assert seen == []
-
-
-async def test_too_many_headers_is_431(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    fields = b"".join(b"X-%d: v\r\n" % i for i in range(200))
-    await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\n" + fields + b"\r\n")
-    response = await conn.read_response()
-    assert response.status == 431
-    assert await conn.at_eof()
-    assert seen == []
+    for step in case.sends:
+        if isinstance(step, float):
+            await asyncio.sleep(step)
+        else:
+            await conn.send(step)
+    response = await refused(conn, case.status, then=case.then, wait=case.wait)
+    assert case.body_has in response.body
 
 
 async def test_limits_are_the_runner_arguments(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
+    serve_app: Any, raw: Any, app: web.Application, refused: Refused
 ) -> None:
     served = await serve_app(app, max_line_size=64, max_headers=3, max_field_size=32)
     conn = await raw(served.port)
     await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 40 + b"\r\n\r\n")
-    assert (await conn.read_response()).status == 431
+    await refused(conn, 431)
     conn = await raw(served.port)
     await conn.send(b"GET /" + b"a" * 70 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert (await conn.read_response()).status == 414
+    await refused(conn, 414)
     conn = await raw(served.port)
     await conn.send(b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n")
-    assert (await conn.read_response()).status == 431
-    assert seen == []
+    await refused(conn, 431)
 
 
-async def test_slowloris_head_times_out_with_408_and_close(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app, header_read_timeout=0.3)
-    conn = await raw(served.port)
-    await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\n")
-    for _ in range(3):  # trickling more header bytes does not reset the clock
-        await asyncio.sleep(0.1)
-        await conn.send(b"X-Slow: 1\r\n")
-    response = await asyncio.wait_for(conn.read_response(), 2)
-    assert response.status == 408
-    assert response.headers["Connection"] == "close"
-    assert await conn.at_eof(timeout=2)
-    assert seen == []
-
-
-async def test_slow_body_times_out_with_408_and_close(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
+async def test_slow_body_after_100_continue_times_out(
+    serve_app: Any, raw: Any, app: web.Application, refused: Refused
 ) -> None:
     served = await serve_app(app, body_read_timeout=0.3)
     conn = await raw(served.port)
-    await conn.send(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
-    response = await asyncio.wait_for(conn.read_response(), 3)
-    assert response.status == 408
-    assert response.headers["Connection"] == "close"
-    assert await conn.at_eof(timeout=3)
-    assert seen == []
-
-
-async def test_content_length_over_client_max_size_is_413_before_reading(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    # Only the head is sent: the answer must not wait for the body.
-    await conn.send(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-    response = await conn.read_response()
-    assert response.status == 413
-    assert response.headers["Connection"] == "close"
-    assert b"Maximum request body size 1024 exceeded" in response.body
-    await conn.send(b"x" * 5000)  # the rest is dropped, not parsed
-    assert await conn.at_eof()
-    assert seen == []
-
-
-async def test_chunked_body_over_client_max_size_is_413_while_streaming(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    await conn.send(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
-    await conn.send(b"300\r\n" + b"a" * 0x300 + b"\r\n")
-    await conn.send(b"300\r\n" + b"a" * 0x300 + b"\r\n")
-    # No final chunk: the 413 comes as soon as the limit is passed.
-    response = await conn.read_response()
-    assert response.status == 413
-    assert response.headers["Connection"] == "close"
-    await conn.send(SMUGGLED)
-    assert await conn.at_eof()
-    assert seen == []
+    await conn.send(
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+        b"Expect: 100-continue\r\n\r\n"
+    )
+    assert (await conn.read_response()).status == 100
+    await conn.send(b"abc")  # then nothing more
+    await refused(conn, 408, wait=3)
 
 
 async def test_post_form_over_client_max_size_is_413(serve_app: Any, raw: Any) -> None:
@@ -306,40 +338,6 @@ async def test_requests_before_a_malformed_one_are_answered_in_order(
     assert second.status == 400
     assert await conn.at_eof()
     assert seen == [("GET", "/first", b"")]
-
-
-async def test_gzip_bomb_body_is_refused(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    import gzip
-
-    bomb = gzip.compress(b"\0" * 10_000_000)
-    served = await serve_app(app)
-    conn = await raw(served.port)
-    await conn.send(
-        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
-        b"Content-Length: %d\r\n\r\n" % len(bomb) + bomb
-    )
-    response = await conn.read_response()
-    assert response.status == 413
-    assert seen == []
-
-
-async def test_slow_body_after_100_continue_times_out(
-    serve_app: Any, raw: Any, app: web.Application, seen: list[Any]
-) -> None:
-    served = await serve_app(app, body_read_timeout=0.3)
-    conn = await raw(served.port)
-    await conn.send(
-        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
-        b"Expect: 100-continue\r\n\r\n"
-    )
-    assert (await conn.read_response()).status == 100
-    await conn.send(b"abc")  # then nothing more
-    response = await asyncio.wait_for(conn.read_response(), 3)
-    assert response.status == 408
-    assert await conn.at_eof(timeout=3)
-    assert seen == []
 
 
 async def test_steady_body_longer_than_the_timeout_is_fine(
