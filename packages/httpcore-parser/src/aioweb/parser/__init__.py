@@ -6,6 +6,7 @@ Bytes in, handler callbacks out; no I/O and no asyncio. See
 
 from __future__ import annotations
 
+from . import exceptions
 from ._implementation import (
     COMPILED,
     RequestHead,
@@ -14,26 +15,7 @@ from ._implementation import (
     ResponseParser,
 )
 from ._version import HttpVersion, HttpVersion10, HttpVersion11
-from .exceptions import (
-    BadRequestLine,
-    BadStartLine,
-    BadStatusLine,
-    BodyTooLarge,
-    ChunkTooLarge,
-    ConflictingFraming,
-    DataAfterClose,
-    HttpParserError,
-    IncompleteMessage,
-    InvalidChunk,
-    InvalidContentLength,
-    InvalidHeader,
-    InvalidTransferEncoding,
-    LineTooLong,
-    ParserClosed,
-    TooManyHeaders,
-    UnsupportedTransferEncoding,
-    UnsupportedVersion,
-)
+from .exceptions import *  # noqa: F403 - the error classes, named once there
 from .handler import ParserHandler
 
 __version__ = "0.1.0"
@@ -51,22 +33,5 @@ __all__ = (
     "HttpVersion11",
     "COMPILED",
     # errors
-    "HttpParserError",
-    "BadStartLine",
-    "BadRequestLine",
-    "BadStatusLine",
-    "UnsupportedVersion",
-    "LineTooLong",
-    "TooManyHeaders",
-    "InvalidHeader",
-    "InvalidContentLength",
-    "InvalidTransferEncoding",
-    "ConflictingFraming",
-    "UnsupportedTransferEncoding",
-    "InvalidChunk",
-    "BodyTooLarge",
-    "ChunkTooLarge",
-    "DataAfterClose",
-    "IncompleteMessage",
-    "ParserClosed",
+    *exceptions.__all__,
 )

@@ -234,7 +234,8 @@ class Parser:
                 pos, done = self._read_head(buf, pos)
                 if not done:
                     return pos
-            elif state == _BODY_LENGTH:
+            elif state in (_BODY_LENGTH, _CHUNK_DATA):
+                # A sized body or one chunk's data: hand over what is here.
                 take = min(len(buf) - pos, self._remaining)
                 if take:
                     self._on_body(bytes(buf[pos : pos + take]))
@@ -242,20 +243,14 @@ class Parser:
                     self._remaining -= take
                 if self._remaining:
                     return pos
-                self._message_complete(None)
+                if state == _BODY_LENGTH:
+                    self._message_complete(None)
+                else:
+                    self._state = _CHUNK_END
             elif state == _CHUNK_SIZE:
                 pos = self._read_chunk_size(buf, pos)
                 if self._state == _CHUNK_SIZE:
                     return pos
-            elif state == _CHUNK_DATA:
-                take = min(len(buf) - pos, self._remaining)
-                if take:
-                    self._on_body(bytes(buf[pos : pos + take]))
-                    pos += take
-                    self._remaining -= take
-                if self._remaining:
-                    return pos
-                self._state = _CHUNK_END
             elif state == _CHUNK_END:
                 # RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
                 if pos + 2 <= len(buf) and buf[pos] == 13 and buf[pos + 1] == 10:
