@@ -47,6 +47,7 @@ from aioweb.protocol import (
     validate_field,
 )
 
+from .client_response import ClientResponse
 from .connection_key import ConnectionKey
 from .exceptions import ClientConnectionError, ClientOSError, InvalidUrlClientError
 from .fingerprint import Fingerprint
@@ -55,7 +56,6 @@ from .request_info import RequestInfo
 if TYPE_CHECKING:
     import ssl
 
-    from .client_response import ClientResponse
     from .connection import Connection
     from .response_handler import ResponseHandler
     from .tracing import Trace
@@ -472,8 +472,6 @@ class ClientRequest:
     def _make_response(
         self, continue_waiter: asyncio.Future[bool] | None
     ) -> ClientResponse:
-        from .client_response import ClientResponse
-
         response_class = self.response_class or ClientResponse
         # Not kept on the request: the response refers to the request (for
         # its request_info), and a cycle would wait for the collector.

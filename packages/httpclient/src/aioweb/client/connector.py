@@ -103,6 +103,10 @@ class BaseConnector:
         self._cleanup_handle: asyncio.TimerHandle | None = None
         self._closed = False
         self._all: set[ResponseHandler] = set()
+        #: Seconds :meth:`close` lets connections finish closing (TLS
+        #: sends its closing alert) before aborting them; ``0`` aborts TLS
+        #: connections at once.
+        self._close_grace: float = _CLOSE_GRACE
 
     # -- properties -----------------------------------------------------------
 
@@ -158,11 +162,20 @@ class BaseConnector:
                 if not waiter.done():
                     waiter.set_exception(ClientConnectionError("Connector is closed."))
         self._waiters.clear()
+        grace = self._close_grace
         for protocol in protocols:
-            protocol.close()
+            transport = protocol.transport
+            if (
+                grace <= 0
+                and transport is not None
+                and transport.get_extra_info("sslcontext") is not None
+            ):
+                transport.abort()  # no wait for the peer's closing alert
+            else:
+                protocol.close()
         pending = [p.closed for p in protocols if not p.closed.done()]
         if pending:
-            _, late = await asyncio.wait(pending, timeout=_CLOSE_GRACE)
+            _, late = await asyncio.wait(pending, timeout=grace or _CLOSE_GRACE)
             for protocol in protocols:
                 if not protocol.closed.done() and protocol.transport is not None:
                     protocol.transport.abort()

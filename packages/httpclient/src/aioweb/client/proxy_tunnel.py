@@ -113,6 +113,7 @@ async def connect_through_proxy(
                 context,
                 server_hostname=name,
                 ssl_handshake_timeout=timeout.total,
+                **connector.tls_loop_options(),
             )
     except BaseException as exc:
         transport.abort()

@@ -52,7 +52,13 @@ from .redirects import (
 )
 from .request_context import _RequestContextManager, _SessionRequestContextManager
 from .tcp_connector import TCPConnector
-from .timeout import DEFAULT_TIMEOUT, ClientTimeout, TimeoutHandle, connect_timeout
+from .timeout import (
+    DEFAULT_TIMEOUT,
+    ClientTimeout,
+    SharedDeadlines,
+    TimeoutHandle,
+    connect_timeout,
+)
 from .tracing import Trace, TraceConfig
 
 __all__ = ("ClientSession", "request")
@@ -64,6 +70,7 @@ _WS_SCHEMES: Final = frozenset({"ws", "wss"})
 # before any answer.
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f]")
+_URL_CACHE_SIZE: Final = 256
 _RETRYABLE: Final = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
 
 RaiseForStatus = bool | Callable[[ClientResponse], Awaitable[None]]
@@ -121,7 +128,9 @@ class ClientSession:
                 raise ValueError("base_url must have a trailing '/'")
         loop = asyncio.get_running_loop()
         if connector is None:
-            connector = TCPConnector()
+            # As aiohttp: the session's TLS closing limit goes to the
+            # connector it makes (a connector given is configured already).
+            connector = TCPConnector(ssl_shutdown_timeout=ssl_shutdown_timeout)
         self._loop = loop
         self._connector = connector
         self._connector_owner = connector_owner
@@ -158,6 +167,8 @@ class ClientSession:
         self._max_headers = max_headers
         self._resolve_charset = fallback_charset_resolver
         self._middlewares = tuple(middlewares)
+        self._urls: dict[str, URL] = {}
+        self._deadlines = SharedDeadlines(loop)
         # What most requests read their response with: made once.
         self._read_settings: dict[str, Any] = {
             "read_timeout": timeout.sock_read,
@@ -326,6 +337,19 @@ class ClientSession:
     # -- the request ----------------------------------------------------------
 
     def _build_url(self, str_or_url: str | URL) -> URL:
+        if isinstance(str_or_url, str):
+            # The same URLs come back again and again: the parsed URL (and
+            # every property yarl caches on it: host, port, path...) is kept.
+            url = self._urls.get(str_or_url)
+            if url is None:
+                url = self._parse_url(str_or_url)
+                if len(self._urls) >= _URL_CACHE_SIZE:
+                    self._urls.clear()
+                self._urls[str_or_url] = url
+            return url
+        return self._parse_url(str_or_url)
+
+    def _parse_url(self, str_or_url: str | URL) -> URL:
         if isinstance(str_or_url, str) and _CONTROL_CHARS.search(str_or_url):
             # yarl would silently drop a CR or LF; a caller who put one there
             # is more likely injecting than mistyping.
@@ -442,7 +466,12 @@ class ClientSession:
             else self._send_with_retry
         )
 
-        tm = TimeoutHandle(self._loop, real_timeout.total, real_timeout.ceil_threshold)
+        tm = TimeoutHandle(
+            self._loop,
+            real_timeout.total,
+            real_timeout.ceil_threshold,
+            self._deadlines,
+        )
         handle = tm.start()
         traces: Sequence[Trace] = (
             Trace.for_request(self, self._trace_configs, trace_request_ctx)
@@ -543,8 +572,6 @@ class ClientSession:
                     params = None
         except BaseException as exc:
             tm.close()
-            if handle is not None:
-                handle.cancel()
             for trace in traces:
                 await trace.send_request_exception(
                     method, url.update_query(params), headers_, exc
@@ -561,8 +588,6 @@ class ClientSession:
                 resp.raise_for_status()
         except BaseException:
             tm.close()
-            if handle is not None:
-                handle.cancel()
             resp.release()
             raise
         if handle is not None:

@@ -20,6 +20,8 @@ import asyncio
 import functools
 import socket
 import ssl as ssl_module
+import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +115,18 @@ class TCPConnector(BaseConnector):
         interleave: how many addresses of the first family to try before one
             of the other.
         socket_factory: makes the socket for an address (to set options).
+        ssl_shutdown_timeout: seconds a TLS connection may take to close
+            (the closing handshake, RFC 8446 §6.1). ``None`` (the default)
+            leaves asyncio's own limit (30 s) and :meth:`close` waits a short
+            grace before aborting what is left; a positive number is passed to
+            the loop (Python 3.11 or newer; earlier ones ignore it with a
+            :class:`RuntimeWarning`) and is the grace :meth:`close` gives; ``0``
+            makes :meth:`close` abort TLS connections at once, as aiohttp's
+            default does.
         **kwargs: see :class:`~aioweb.client.BaseConnector`.
+
+    Raises:
+        ValueError: a negative ``ssl_shutdown_timeout``.
     """
 
     def __init__(
@@ -128,9 +141,24 @@ class TCPConnector(BaseConnector):
         happy_eyeballs_delay: float | None = 0.25,
         interleave: int | None = None,
         socket_factory: SocketFactory | None = None,
+        ssl_shutdown_timeout: float | None = None,
         **kwargs: Any,
     ) -> None:
+        if ssl_shutdown_timeout is not None:
+            if ssl_shutdown_timeout < 0:
+                raise ValueError(
+                    f"ssl_shutdown_timeout must not be negative: {ssl_shutdown_timeout}"
+                )
+            if ssl_shutdown_timeout > 0 and sys.version_info < (3, 11):
+                warnings.warn(
+                    "ssl_shutdown_timeout is ignored before Python 3.11",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
         super().__init__(**kwargs)
+        self._ssl_shutdown_timeout = ssl_shutdown_timeout
+        if ssl_shutdown_timeout is not None:
+            self._close_grace = ssl_shutdown_timeout
         if ssl is None:
             raise TypeError("ssl should be True, False, an SSLContext or a Fingerprint")
         self._ssl = ssl
@@ -150,6 +178,19 @@ class TCPConnector(BaseConnector):
         self._happy_eyeballs_delay = happy_eyeballs_delay
         self._interleave = interleave
         self._socket_factory = socket_factory
+
+    @property
+    def ssl_shutdown_timeout(self) -> float | None:
+        """Seconds a TLS connection may take to close (see the class)."""
+        return self._ssl_shutdown_timeout
+
+    def tls_loop_options(self) -> dict[str, Any]:
+        """The TLS keyword arguments for the loop's ``create_connection``
+        and ``start_tls``: ``ssl_shutdown_timeout`` where the loop takes it."""
+        timeout = self._ssl_shutdown_timeout
+        if timeout and sys.version_info >= (3, 11):
+            return {"ssl_shutdown_timeout": timeout}
+        return {}
 
     @property
     def family(self) -> int:
@@ -252,6 +293,7 @@ class TCPConnector(BaseConnector):
                     ssl=context,
                     server_hostname=name,
                     ssl_handshake_timeout=timeout.total if context else None,
+                    **(self.tls_loop_options() if context else {}),
                 )
         except BaseException as exc:
             sock.close()

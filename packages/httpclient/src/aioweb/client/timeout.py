@@ -40,6 +40,7 @@ __all__ = (
     "DEFAULT_WS_CLIENT_TIMEOUT",
     "TimerContext",
     "TimeoutHandle",
+    "SharedDeadlines",
     "ReadTimer",
     "ceil_deadline",
     "ceil_timeout",
@@ -213,6 +214,46 @@ def _uncancel(task: asyncio.Task[object]) -> int:
     return 0  # pragma: no cover - 3.10
 
 
+class SharedDeadlines:
+    """One loop timer for every :class:`TimeoutHandle` due in the same second.
+
+    A deadline longer than ``ceil_threshold`` is rounded up to a whole second
+    (:func:`ceil_deadline`), so the requests a session starts within one
+    second all fall due together: they join one timer instead of each
+    arming and cancelling a loop timer of its own. A handle that closes
+    leaves its group; a group's timer stays armed until its second comes
+    (one wake-up a second at most), so that a session making one request
+    after another does not re-arm a timer for each.
+
+    Args:
+        loop: the running loop.
+    """
+
+    __slots__ = ("_groups", "_loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._groups: dict[float, dict[TimeoutHandle, None]] = {}
+
+    def join(self, when: float, handle: TimeoutHandle) -> None:
+        """Fire ``handle`` at ``when`` (a whole second of the loop's clock)."""
+        group = self._groups.get(when)
+        if group is None:
+            group = self._groups[when] = {}
+            self._loop.call_at(when, self._fire, when)
+        group[handle] = None
+
+    def leave(self, when: float, handle: TimeoutHandle) -> None:
+        """Do not fire ``handle`` after all."""
+        group = self._groups.get(when)
+        if group is not None:
+            group.pop(handle, None)
+
+    def _fire(self, when: float) -> None:
+        for handle in self._groups.pop(when, ()):
+            handle._fire()
+
+
 class TimeoutHandle:
     """A timer for a timeout that spans several steps (``total``).
 
@@ -223,21 +264,35 @@ class TimeoutHandle:
         loop: the running loop.
         timeout: seconds; ``None`` or ``0`` for no timeout.
         ceil_threshold: see :func:`ceil_deadline`.
+        shared: deadlines to join when this one is rounded to a whole
+            second (see :class:`SharedDeadlines`); a timer of its own
+            otherwise.
     """
 
-    __slots__ = ("_callbacks", "_ceil_threshold", "_handle", "_loop", "_timeout")
+    __slots__ = (
+        "_callbacks",
+        "_ceil_threshold",
+        "_handle",
+        "_loop",
+        "_shared",
+        "_timeout",
+        "_when",
+    )
 
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
         timeout: float | None,
         ceil_threshold: float = 5,
+        shared: SharedDeadlines | None = None,
     ) -> None:
         self._loop = loop
         self._timeout = timeout
         self._ceil_threshold = ceil_threshold
         self._callbacks: list[Callable[[], None]] = []
         self._handle: asyncio.TimerHandle | None = None
+        self._shared = shared
+        self._when: float | None = None
 
     def register(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the timer fires."""
@@ -249,14 +304,23 @@ class TimeoutHandle:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+        if self._when is not None:
+            assert self._shared is not None
+            self._shared.leave(self._when, self)
+            self._when = None
 
-    def start(self) -> asyncio.TimerHandle | None:
+    def start(self) -> TimeoutHandle | None:
         """Arm the timer; ``None`` when there is no timeout."""
-        if not self._timeout or self._timeout <= 0:
+        timeout = self._timeout
+        if not timeout or timeout <= 0:
             return None
-        when = ceil_deadline(self._loop.time(), self._timeout, self._ceil_threshold)
-        self._handle = self._loop.call_at(when, self._fire)
-        return self._handle
+        when = ceil_deadline(self._loop.time(), timeout, self._ceil_threshold)
+        if self._shared is not None and timeout > self._ceil_threshold:
+            self._when = when
+            self._shared.join(when, self)
+        else:
+            self._handle = self._loop.call_at(when, self._fire)
+        return self
 
     def timer(
         self, error: Callable[[], BaseException] = asyncio.TimeoutError
@@ -268,6 +332,7 @@ class TimeoutHandle:
 
     def _fire(self) -> None:
         self._handle = None
+        self._when = None
         callbacks, self._callbacks = self._callbacks, []
         for callback in callbacks:
             callback()

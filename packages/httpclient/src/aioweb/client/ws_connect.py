@@ -57,6 +57,8 @@ class ClientWebSocketResponse(WebSocketBase):
     _CLOSED_RECEIVE_LIMIT: ClassVar[int | None] = None
     _TIMEOUT_IS_ABNORMAL: ClassVar[bool] = True
 
+    __slots__ = ("_client_notakeover", "_compress", "_response")
+
     def __init__(
         self,
         response: ClientResponse,
