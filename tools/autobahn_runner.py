@@ -9,13 +9,17 @@ server they start.
 
 Exit statuses are those of ``autobahn.sh``: 0 when no case FAILED, 1 when
 one did, 3 when no report was written (the server was unreachable: never a
-pass), 4 when there is no Python 2.7 / wstest.
+pass), 4 when there is no Python 2.7 / wstest. A client driver prints
+``N cases`` once it has asked the suite; the run is also 1 when the report
+holds fewer than that.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -25,7 +29,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+INCOMPLETE = 1
 NO_SERVER = 3
+# What a client driver prints once it has read /getCaseCount.
+_CASE_COUNT = re.compile(r"(\d+) cases$")
+# autobahn.sh stops wstest after an hour by default; the permessage-deflate
+# groups alone can take longer than that on a loaded two-core machine, and
+# a run cut short reports fewer cases, which is not a pass either.
+WHOLE_RUN_TIMEOUT = 4 * 3600
 
 
 def conformance_dir() -> Path:
@@ -44,11 +55,31 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def autobahn(args: Sequence[str]) -> int:
-    """Run ``autobahn.sh`` (installing wstest if needed); its exit status."""
+def autobahn(args: Sequence[str], lines: list[str] | None = None) -> int:
+    """Run ``autobahn.sh`` (installing wstest if needed); its exit status.
+
+    With ``lines``, its output is echoed line by line and also kept there.
+    """
     script = conformance_dir() / "autobahn.sh"
     print("+", shlex.join([str(script), *args]), flush=True)
-    return subprocess.run([str(script), "--install", *args], check=False).returncode
+    command = [str(script), "--install", *args]
+    if lines is None:
+        return subprocess.run(command, check=False).returncode
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as run:
+        assert run.stdout is not None
+        for line in run.stdout:
+            print(line, end="", flush=True)
+            lines.append(line)
+    return run.returncode
+
+
+def reported_cases(out: Path, agent: str) -> int:
+    """How many cases ``OUT/index.json`` holds for ``agent`` (0 if none)."""
+    try:
+        index = json.loads((out / "index.json").read_text())
+    except (OSError, ValueError):
+        return 0
+    return len(index.get(agent, {}))
 
 
 def options(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -67,6 +98,12 @@ def options(description: str, argv: Sequence[str] | None = None) -> argparse.Nam
         default="both",
         help="which side to test (drivers of the other side do nothing)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=WHOLE_RUN_TIMEOUT,
+        help=f"seconds for the whole wstest run (default: {WHOLE_RUN_TIMEOUT})",
+    )
     return parser.parse_args(argv)
 
 
@@ -80,7 +117,7 @@ def skipped(side: str, parsed: argparse.Namespace) -> bool:
 
 def selection(parsed: argparse.Namespace) -> list[str]:
     """``autobahn.sh`` arguments for the cases the command line picked."""
-    args = []
+    args = ["--timeout", str(parsed.timeout)]
     if parsed.cases:
         args += ["--cases", parsed.cases]
     if parsed.exclude:
@@ -154,8 +191,9 @@ def test_client(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
         return 0
     out = report_dir(agent, parsed)
     driver = shlex.join(list(command)) + ' "$AUTOBAHN_URL" "$AUTOBAHN_AGENT"'
+    lines: list[str] = []
     try:
-        return autobahn(
+        status = autobahn(
             [
                 "--agent",
                 agent,
@@ -165,7 +203,17 @@ def test_client(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
                 driver,
                 *selection(parsed),
                 f"ws://127.0.0.1:{free_port()}",
-            ]
+            ],
+            lines,
         )
+        # A driver that died or was stopped part way leaves the reports it
+        # wrote so far: a clean summary of fewer cases is not a pass.
+        counts = [int(m[1]) for m in map(_CASE_COUNT.match, lines) if m]
+        reported = reported_cases(out, agent)
+        if status == 0 and (not counts or reported != counts[0]):
+            expected = counts[0] if counts else "an unknown number of"
+            print(f"only {reported} of {expected} cases reported", file=sys.stderr)
+            return INCOMPLETE
+        return status
     finally:
         print(f"report in {out}", flush=True)

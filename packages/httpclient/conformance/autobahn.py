@@ -1,7 +1,7 @@
 """Autobahn|Testsuite's fuzzing server against ``aioweb.client.ws_connect``.
 
 usage: autobahn.py [--exclude '12.*,13.*'] [--cases LIST] [--side both|server|client]
-                   [--out DIR]
+                   [--out DIR] [--timeout SEC]
 
 ``wstest -m fuzzingserver`` listens on a free loopback port and
 ``echo_client.py`` drives it: it reads ``/getCaseCount``, runs every

@@ -1,7 +1,7 @@
 """Autobahn|Testsuite against the server's WebSocketResponse.
 
 usage: autobahn.py [--exclude '12.*,13.*'] [--cases LIST] [--side both|server|client]
-                   [--out DIR]
+                   [--out DIR] [--timeout SEC]
 
 ``wstest -m fuzzingclient`` talks to ``echo_app.py``: an ``aioweb.web``
 application whose only handler echoes every message of a
