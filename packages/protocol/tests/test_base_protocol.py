@@ -86,6 +86,8 @@ async def test_real_transport_flow_control() -> None:
             super().connection_made(transport)
             server_ready.set_result(self)
 
+    # Both ends are BaseProtocol, the subject: a testkit server would hide
+    # the far end's pause_reading this test drives.
     server = await loop.create_server(lambda: Sink(loop), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     transport, client = await loop.create_connection(
@@ -131,6 +133,8 @@ def test_a_uvloop_transport_is_taken() -> None:
             loop.call_soon(made.set_result, protocol)
             return protocol
 
+        # Runs under uvloop.run, outside pytest-asyncio's loop, and the
+        # server's protocol is the subject.
         server = await loop.create_server(factory, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         reader, writer = await asyncio.open_connection("127.0.0.1", port)

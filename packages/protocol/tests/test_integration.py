@@ -120,6 +120,8 @@ async def connect() -> AsyncIterator[Any]:
             made.set()
             return protocols[-1]
 
+        # The server is the subject (this package's glue), not a peer: it
+        # cannot be a testkit server, which is built on the same glue or none.
         server = await loop.create_server(factory, "127.0.0.1", 0)
         servers.append(server)
         port = server.sockets[0].getsockname()[1]

@@ -314,6 +314,9 @@ async def connection() -> AsyncIterator[tuple[StreamWriter, asyncio.StreamReader
     async def on_client(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         accepted.set_result((r, w))
 
+    # A byte-exact far end for what the writer (a response, a bare multipart
+    # body) puts on a real TCP socket through os.sendfile; a fake server
+    # parses requests, which these bytes are not.
     server = await asyncio.start_server(on_client, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     transport, protocol = await loop.create_connection(

@@ -169,6 +169,10 @@ async def open_ws() -> AsyncIterator[OpenWs]:
             peers.append(made)
             return made
 
+        # The peer takes either role (client or server) on a connection
+        # that starts OPEN, with no handshake; the testkit's fake WebSocket
+        # server is a server only and always handshakes (its tests are in
+        # test_ws_fake_server.py).
         server = await loop.create_server(make_peer, "127.0.0.1", 0)
         servers.append(server)
         port = server.sockets[0].getsockname()[1]
