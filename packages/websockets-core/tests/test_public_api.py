@@ -19,6 +19,7 @@ PUBLIC = {
     "State",
     "Opcode",
     "CloseCode",
+    "is_valid_close_code",
     "DEFAULT_MAX_FRAME_SIZE",
     "DEFAULT_MAX_MESSAGE_SIZE",
     "DEFAULT_MAX_FRAGMENTS",

@@ -71,7 +71,10 @@ class WebSocketBase:
         receive_timeout: default seconds :meth:`receive` waits for a
             message; ``None`` waits without limit.
         autoclose: answer the peer's Close frame and close the connection
-            as soon as :meth:`receive` meets it.
+            as soon as it arrives. With ``False`` the peer's Close frame
+            reaches :meth:`receive` as a ``CLOSE`` message and is answered
+            only by the application's own :meth:`close` (messages may still
+            be sent before that).
         autoping: answer pings and swallow pongs; with ``False``,
             :meth:`receive` returns them and the application answers.
         heartbeat: send a ping after this many seconds without traffic,
@@ -88,6 +91,32 @@ class WebSocketBase:
     are the server's, and a subclass sets the class attributes below (or
     overrides :meth:`_receive_while_closing`) to get the client's.
     """
+
+    # Slots: thousands of idle WebSockets each hold one of these, and a
+    # slot costs a fraction of a dictionary entry.
+    __slots__ = (
+        "__weakref__",  # applications keep their WebSockets in a WeakSet
+        "_autoclose",
+        "_autoping",
+        "_close_code",
+        "_close_timeout",
+        "_close_wait",
+        "_closed",
+        "_closed_receives",
+        "_closing",
+        "_exception",
+        "_heartbeat",
+        "_heartbeat_interval",
+        "_loop",
+        "_max_msg_size",
+        "_protocol_name",
+        "_reader",
+        "_reader_limit",
+        "_receive_timeout",
+        "_transport",
+        "_waiting",
+        "_writer",
+    )
 
     #: What :meth:`receive` and the senders say before :meth:`_attach`.
     _NOT_CONNECTED: ClassVar[str] = "WebSocket is not connected"
@@ -181,6 +210,7 @@ class WebSocketBase:
             # The reader answers pings, and holds pongs back when the
             # transport is congested.
             auto_pong=False,
+            auto_close=self._autoclose,
         )
         writer = WebSocketWriter(connection, protocol, transport)
         reader = WebSocketReader(
@@ -308,36 +338,57 @@ class WebSocketBase:
         Args:
             message: the payload.
             opcode: TEXT, BINARY, PING, PONG or CLOSE.
-            compress: accepted for aiohttp compatibility; whether a message
-                is compressed follows what the handshake negotiated.
+            compress: for TEXT and BINARY, as for :meth:`send_str`.
 
         Raises:
             ConnectionResetError: the connection is closing or closed.
             ValueError: the payload does not suit the opcode.
         """
-        await self._require_writer().send_frame(message, opcode)
+        await self._require_writer().send_frame(message, opcode, compress)
 
     async def send_str(self, data: str, compress: int | None = None) -> None:
         """Send a text message.
 
+        Args:
+            data: the text.
+            compress: this message's compression when permessage-deflate
+                was negotiated (without it, messages are never compressed):
+                ``None`` for the negotiated default, ``0`` to send it
+                uncompressed, or window bits (8-15, at most the negotiated
+                window) to compress it alone with a window that small.
+
         Raises:
             TypeError: ``data`` is not ``str``.
+            ValueError: ``compress`` is none of the above.
             ConnectionResetError: the connection is closing or closed.
         """
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        await self._require_writer().send_frame(data, WSMsgType.TEXT)
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError(self._NOT_CONNECTED)
+        await writer.send_message(data, compress)
 
     async def send_bytes(self, data: bytes, compress: int | None = None) -> None:
         """Send a binary message.
 
+        Args:
+            data: the payload.
+            compress: as for :meth:`send_str`.
+
         Raises:
             TypeError: ``data`` is not bytes-like.
+            ValueError: ``compress`` is not a valid choice.
             ConnectionResetError: the connection is closing or closed.
         """
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
-        await self._require_writer().send_frame(bytes(data), WSMsgType.BINARY)
+        if type(data) is not bytes:
+            if not isinstance(data, (bytes, bytearray, memoryview)):
+                raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
+            data = bytes(data)
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError(self._NOT_CONNECTED)
+        await writer.send_message(data, compress)
 
     async def send_json(
         self,
@@ -350,7 +401,7 @@ class WebSocketBase:
 
         Args:
             data: what to encode.
-            compress: as for :meth:`send_frame`.
+            compress: as for :meth:`send_str`.
             dumps: the encoder, ``json.dumps`` by default.
         """
         await self.send_str(dumps(data), compress=compress)

@@ -27,7 +27,6 @@ half of both. The peer is slowed by TCP, and memory stays bounded.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 from collections.abc import Callable
 from typing import Protocol
@@ -99,6 +98,25 @@ class WebSocketReader:
         ValueError: ``limit`` or ``max_messages`` is not positive.
     """
 
+    __slots__ = (
+        "_autoping",
+        "_connection",
+        "_eof",
+        "_exception",
+        "_flow",
+        "_limit",
+        "_max_messages",
+        "_paused",
+        "_pong_backlog",
+        "_pong_owed",
+        "_queue",
+        "_send",
+        "_size",
+        "_waiter",
+        "_write_buffer_size",
+        "on_activity",
+    )
+
     def __init__(
         self,
         connection: WebSocketProtocol,
@@ -122,7 +140,9 @@ class WebSocketReader:
         self._max_messages = max_messages
         #: Called whenever bytes arrive (the heartbeat uses it).
         self.on_activity = on_activity
-        self._queue: collections.deque[tuple[WSMessage, int]] = collections.deque()
+        # A list, not a deque: an idle WebSocket's queue is empty or holds a
+        # message or two, and an empty deque allocates a 64-slot block.
+        self._queue: list[tuple[WSMessage, int]] = []
         self._size = 0
         self._paused = False
         self._eof = False
@@ -168,8 +188,9 @@ class WebSocketReader:
         """Take bytes received from the peer."""
         if self._eof or not data:
             return
-        if self.on_activity is not None:
-            self.on_activity()
+        on_activity = self.on_activity
+        if on_activity is not None:
+            on_activity()
         self._connection.receive_data(data)
         self._read_events()
 
@@ -216,27 +237,31 @@ class WebSocketReader:
             asyncio.TimeoutError: nothing arrived in ``timeout`` seconds.
             RuntimeError: another coroutine is already waiting.
         """
-        if not self._queue and not self._eof:
+        queue = self._queue
+        if not queue and not self._eof:
             if self._waiter is not None:
                 raise RuntimeError("read() called while another coroutine is waiting")
             loop = asyncio.get_running_loop()
             waiter = self._waiter = loop.create_future()
-            timer = (
-                None if timeout is None else loop.call_later(timeout, _time_out, waiter)
-            )
-            try:
-                await waiter
-            finally:
-                self._waiter = None
-                if timer is not None:
+            if timeout is None:
+                try:
+                    await waiter
+                finally:
+                    self._waiter = None
+            else:
+                timer = loop.call_later(timeout, _time_out, waiter)
+                try:
+                    await waiter
+                finally:
+                    self._waiter = None
                     timer.cancel()
-        if self._queue:
-            message, size = self._queue.popleft()
+        if queue:
+            message, size = queue.pop(0)
             self._size -= size
             if (
                 self._paused
                 and self._size <= self._limit // 2
-                and len(self._queue) <= self._max_messages // 2
+                and len(queue) <= self._max_messages // 2
             ):
                 self._paused = False
                 self._flow.resume_reading()
@@ -249,11 +274,25 @@ class WebSocketReader:
 
     def _read_events(self) -> None:
         connection = self._connection
+        next_event = connection.next_event
         owed = False
         try:
-            for event in connection.events():
-                if self._on_event(event):
+            event = next_event()
+            while event is not None:
+                # Data messages first, without a call: this runs once per
+                # message. tuple.__new__ skips the NamedTuple constructor's
+                # argument handling.
+                if type(event) is Binary:
+                    data = event.data
+                    self._put(
+                        tuple.__new__(WSMessage, (_BINARY, data, None)), len(data)
+                    )
+                elif type(event) is Text:
+                    text = event.data
+                    self._put(tuple.__new__(WSMessage, (_TEXT, text, None)), len(text))
+                elif self._on_event(event):
                     owed = True
+                event = next_event()
         except ProtocolError as exc:
             # The connection failed itself (RFC 6455 §7.1.7); its Close frame
             # waits in data_to_send.
@@ -322,14 +361,17 @@ class WebSocketReader:
         return False
 
     def _put(self, message: WSMessage, size: int) -> None:
-        self._queue.append((message, size))
+        queue = self._queue
+        queue.append((message, size))
         self._size += size
         if not self._paused and (
-            self._size > self._limit or len(self._queue) > self._max_messages
+            self._size > self._limit or len(queue) > self._max_messages
         ):
             self._paused = True
             self._flow.pause_reading()
-        self._wake()
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _end(self) -> None:
         self._eof = True

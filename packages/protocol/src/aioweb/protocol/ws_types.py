@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from aioweb.websocket import CloseCode
+from aioweb.websocket import CloseCode, is_valid_close_code
 
 __all__ = (
     "WS_CLOSED_MESSAGE",
@@ -21,6 +21,7 @@ __all__ = (
     "WSCloseCode",
     "WSMessage",
     "WSMsgType",
+    "is_valid_close_code",
 )
 
 #: Close status codes (RFC 6455 §7.4.1): ``aioweb.websocket.CloseCode``,

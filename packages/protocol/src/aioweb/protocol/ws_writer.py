@@ -23,6 +23,9 @@ __all__ = ("WebSocketWriter",)
 class WriteFlowControl(Protocol):
     """What the writer waits on: the protocol that owns the transport."""
 
+    @property
+    def writing_paused(self) -> bool: ...
+
     async def drain(self) -> None: ...
 
 
@@ -32,9 +35,11 @@ class WebSocketWriter:
     Args:
         connection: the sans-I/O connection, shared with the reader.
         protocol: the protocol that owns the transport; its ``drain()`` is
-            awaited after each frame.
+            awaited after each frame while its writing is paused.
         transport: where the frames go.
     """
+
+    __slots__ = ("_connection", "_protocol", "transport")
 
     def __init__(
         self,
@@ -59,7 +64,44 @@ class WebSocketWriter:
             raise ConnectionResetError("Cannot write to closing transport")
         self.transport.write(data)
 
-    def write_frame(self, message: bytes | str, opcode: int) -> None:
+    async def send_message(
+        self, message: bytes | str, compress: bool | int | None = None
+    ) -> None:
+        """Send a whole data message: text for ``str``, binary for bytes.
+
+        The path every ``send_str``/``send_bytes`` takes, kept short: one
+        frame from the connection, one write, and a wait only while the
+        transport's buffer is over its high-water mark.
+
+        Args:
+            message: the text or the payload.
+            compress: this message's compression, as the connection's
+                ``send_text`` takes it (``0`` uncompressed, window bits,
+                ``None`` for the negotiated default).
+
+        Raises:
+            ConnectionResetError: the connection is closing or closed.
+            ValueError: ``compress`` is not a valid choice.
+        """
+        connection = self._connection
+        try:
+            if isinstance(message, str):
+                frame = connection.send_text(message, compress=compress)
+            else:
+                frame = connection.send_binary(message, compress=compress)
+        except LocalProtocolError as exc:
+            raise ConnectionResetError("Cannot write to closing transport") from exc
+        transport = self.transport
+        if transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(frame)
+        protocol = self._protocol
+        if protocol.writing_paused:
+            await protocol.drain()
+
+    def write_frame(
+        self, message: bytes | str, opcode: int, compress: bool | int | None = None
+    ) -> None:
         """Write one frame now, without waiting for the transport to drain.
 
         Args:
@@ -67,6 +109,8 @@ class WebSocketWriter:
                 for CLOSE the two-byte code followed by the reason.
             opcode: a :class:`~aioweb.protocol.ws_types.WSMsgType` that is a
                 frame: TEXT, BINARY, PING, PONG or CLOSE.
+            compress: for TEXT and BINARY, as for :meth:`send_message`;
+                control frames are never compressed (RFC 7692 section 6.1).
 
         Raises:
             ConnectionResetError: the connection is closing or closed.
@@ -78,9 +122,9 @@ class WebSocketWriter:
         try:
             if opcode == WSMsgType.TEXT:
                 text = message if isinstance(message, str) else message.decode()
-                frame = connection.send_text(text)
+                frame = connection.send_text(text, compress=compress)
             elif opcode == WSMsgType.BINARY:
-                frame = connection.send_binary(_as_bytes(message))
+                frame = connection.send_binary(_as_bytes(message), compress=compress)
             elif opcode == WSMsgType.PING:
                 frame = connection.send_ping(_as_bytes(message))
             elif opcode == WSMsgType.PONG:
@@ -96,24 +140,27 @@ class WebSocketWriter:
         except UnicodeDecodeError as exc:
             raise ValueError("a text payload must be UTF-8") from exc
         except LocalProtocolError as exc:
-            if connection.state is not State.OPEN:
+            if connection.state in (State.LOCAL_CLOSING, State.CLOSED):
                 raise ConnectionResetError("Cannot write to closing transport") from exc
             raise ValueError(str(exc)) from exc
         self.write(frame)
 
-    async def send_frame(self, message: bytes | str, opcode: int) -> None:
+    async def send_frame(
+        self, message: bytes | str, opcode: int, compress: bool | int | None = None
+    ) -> None:
         """Write one frame and wait until the transport can take more.
 
         Args:
             message: the payload, as for :meth:`write_frame`.
             opcode: the frame's type, as for :meth:`write_frame`.
+            compress: as for :meth:`write_frame`.
 
         Raises:
             ConnectionResetError: the connection is closing or closed, or it
                 was lost while waiting.
             ValueError: as :meth:`write_frame`.
         """
-        self.write_frame(message, opcode)
+        self.write_frame(message, opcode, compress)
         await self._protocol.drain()
 
     async def close(self, code: int, message: bytes | str = b"") -> bool:
@@ -125,14 +172,18 @@ class WebSocketWriter:
 
         Returns:
             False if the connection had already sent or answered a Close
-            frame, so nothing was written.
+            frame, so nothing was written. After the peer's Close frame with
+            ``autoclose=False`` (the connection waits for our answer) the
+            frame is sent.
 
         Raises:
             ConnectionResetError: the transport is closing.
             ValueError: the code may not be sent or the reason is too long.
         """
         connection = self._connection
-        if connection.state is not State.OPEN:
+        if connection.state is not State.OPEN and (
+            connection.state is not State.REMOTE_CLOSING
+        ):
             return False
         try:
             reason = message.decode() if isinstance(message, bytes) else message

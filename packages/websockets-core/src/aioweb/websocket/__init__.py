@@ -21,7 +21,7 @@ from .connection import (
     WebSocketProtocol,
 )
 from .deflate import DeflateOptions, DeflateParameters, PerMessageDeflate
-from .enums import CloseCode, Opcode, Role, State
+from .enums import CloseCode, Opcode, Role, State, is_valid_close_code
 from .events import Binary, Close, Event, Ping, Pong, Text
 from .exceptions import (
     HandshakeError,
@@ -48,6 +48,7 @@ __all__ = (
     "State",
     "Opcode",
     "CloseCode",
+    "is_valid_close_code",
     "DEFAULT_MAX_FRAME_SIZE",
     "DEFAULT_MAX_MESSAGE_SIZE",
     "DEFAULT_MAX_FRAGMENTS",

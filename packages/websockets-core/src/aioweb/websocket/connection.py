@@ -44,11 +44,18 @@ DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024
 DEFAULT_MAX_FRAGMENTS = 4096
 
 _UNLIMITED = 1 << 62
+#: The parts of no message: never appended to (a message in fragments gets
+#: its own list).
+_NO_PARTS: list[bytes] = []
 _NO_STATUS = 1005  # RFC 6455 section 7.4.1: "no status code was present"
 _MAX_CONTROL_PAYLOAD = 125  # RFC 6455 section 5.5
 _Utf8Decoder = codecs.getincrementaldecoder("utf-8")
 _pack_16 = struct.Struct("!BBH").pack
 _pack_64 = struct.Struct("!BBQ").pack
+# Module constants: an attribute lookup on the enum class costs more than a
+# global on the paths that run once per message.
+_OPEN = State.OPEN
+_LOCAL_CLOSING = State.LOCAL_CLOSING
 
 
 class WebSocketProtocol:
@@ -75,6 +82,11 @@ class WebSocketProtocol:
         auto_pong: answer each Ping with a Pong queued in
             :meth:`data_to_send` (section 5.5.2). The :class:`Ping` event is
             delivered either way.
+        auto_close: answer the peer's Close frame at once by echoing its
+            status code, queued in :meth:`data_to_send` (section 5.5.1).
+            With ``False`` the state becomes :attr:`State.REMOTE_CLOSING`
+            and the application answers with :meth:`send_close` when it
+            sees fit; it may still send messages until then.
 
     Raises:
         ValueError: a limit is not positive, or an extension is unknown.
@@ -82,6 +94,7 @@ class WebSocketProtocol:
 
     __slots__ = (
         "_assemble",
+        "_auto_close",
         "_auto_pong",
         "_close_delivered",
         "_deflate",
@@ -115,6 +128,7 @@ class WebSocketProtocol:
         max_fragments: int | None = DEFAULT_MAX_FRAGMENTS,
         assemble_messages: bool = True,
         auto_pong: bool = True,
+        auto_close: bool = True,
     ) -> None:
         for name, limit in (
             ("max_frame_size", max_frame_size),
@@ -149,13 +163,17 @@ class WebSocketProtocol:
         self._max_fragments = max_fragments or _UNLIMITED
         self._assemble = assemble_messages
         self._auto_pong = auto_pong
-        self._out = bytearray()
+        self._auto_close = auto_close
+        # Bytes, not a bytearray: replies are rare and small, and an idle
+        # connection then holds the shared empty bytes object.
+        self._out = b""
         self._eof = False
         self._close_delivered = False
         # The message being received (RFC 6455 section 5.4).
         self._message_opcode = 0
         self._message_compressed = False
-        self._message_parts: list[bytes] | list[str] = []
+        # A list is made when a fragmented message starts.
+        self._message_parts: list[bytes] | list[str] = _NO_PARTS
         self._message_size = 0
         self._message_fragments = 0
         self._utf8: codecs.IncrementalDecoder | None = None
@@ -185,20 +203,25 @@ class WebSocketProtocol:
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
         """Hand over bytes received from the peer.
 
-        Bytes received after the connection closed are dropped.
+        Bytes received after the connection closed, or after the peer's
+        Close frame (nothing may follow it, section 5.5.1), are dropped.
         """
-        if self.state is State.CLOSED or self._eof:
-            return
-        self._reader.feed(data)
+        state = self.state
+        if (state is _OPEN or state is _LOCAL_CLOSING) and not self._eof:
+            self._reader.feed(data)
 
     def receive_eof(self) -> None:
         """Tell the protocol the peer closed its side of the TCP connection.
 
         If the closing handshake had not completed, :meth:`next_event`
         delivers a :class:`Close` event with code 1006 once the buffered
-        frames are read (RFC 6455 section 7.1.5).
+        frames are read (RFC 6455 section 7.1.5). In
+        :attr:`State.REMOTE_CLOSING` the peer's Close frame was delivered
+        already, and the connection is now closed (section 7.1.4).
         """
         self._eof = True
+        if self.state is State.REMOTE_CLOSING:
+            self.state = State.CLOSED
 
     def events(self) -> Iterator[Event]:
         """Every event the buffered bytes make, in order.
@@ -230,7 +253,8 @@ class WebSocketProtocol:
 
     def _next_event(self) -> Event | None:
         reader = self._reader
-        while self.state is not State.CLOSED:
+        # Nothing is read after the peer's Close frame (section 5.5.1).
+        while self.state is _OPEN or self.state is _LOCAL_CLOSING:
             frame = reader.next_frame()
             if frame is None:
                 if self._eof:
@@ -257,6 +281,7 @@ class WebSocketProtocol:
                             ) from exc
                     return Binary(payload)
                 self._message_opcode = opcode
+                self._message_parts = []
                 self._message_compressed = rsv1
                 self._message_fragments = 0
                 self._message_size = 0
@@ -329,7 +354,7 @@ class WebSocketProtocol:
 
     def _end_message(self) -> None:
         self._message_opcode = 0
-        self._message_parts = []
+        self._message_parts = _NO_PARTS
         self._message_size = 0
         self._utf8 = None
 
@@ -359,11 +384,16 @@ class WebSocketProtocol:
                 ) from exc
         self.close_code = _NO_STATUS if code is None else code
         self.close_reason = reason
-        if self.state is State.OPEN:
+        if self.state is State.OPEN and not self._auto_close:
+            # The application answers with send_close().
+            self.state = State.REMOTE_CLOSING
+        elif self.state is State.OPEN:
             # Echo the status code back (section 5.5.1); a half-received
             # message is abandoned.
             self._out += self._frame(0x8, payload[:2])
-        self.state = State.CLOSED
+            self.state = State.CLOSED
+        else:
+            self.state = State.CLOSED
         self._end_message()
         self._close_delivered = True
         return Close(code, reason)
@@ -396,8 +426,7 @@ class WebSocketProtocol:
 
         Call after :meth:`next_event` has run (and after it raised).
         """
-        out = bytes(self._out)
-        self._out.clear()
+        out, self._out = self._out, b""
         return out
 
     def send(self, event: Event) -> bytes:
@@ -418,40 +447,78 @@ class WebSocketProtocol:
             return self.send_close(event.code, event.reason)
         raise TypeError(f"not a WebSocket event: {event!r}")
 
-    def send_text(self, data: str, *, final: bool = True) -> bytes:
+    def send_text(
+        self, data: str, *, final: bool = True, compress: bool | int | None = None
+    ) -> bytes:
         """The bytes of a text message, or of one fragment of it.
 
         Args:
             data: the text.
             final: ``False`` to send a fragment; the message goes on with
                 further ``send_text`` calls until one with ``final=True``.
+            compress: whether to compress this message, when
+                permessage-deflate was negotiated (without it every message
+                goes uncompressed): ``None`` follows the extension's
+                threshold, ``False`` or ``0`` sends it uncompressed, ``True``
+                compresses it whatever its size, and a number of window bits
+                (8 to 15) compresses it alone with a window that small (at
+                most the negotiated one). Only the first frame of a message
+                decides; later fragments follow it.
 
         Raises:
             LocalProtocolError: the connection is closing, or a fragmented
                 binary message is being sent.
+            ValueError: ``compress`` is a number but not 0 or 8 to 15.
         """
-        return self._send_data(0x1, data.encode(), final)
+        return self._send_data(0x1, data.encode(), final, compress)
 
     def send_binary(
-        self, data: bytes | bytearray | memoryview, *, final: bool = True
+        self,
+        data: bytes | bytearray | memoryview,
+        *,
+        final: bool = True,
+        compress: bool | int | None = None,
     ) -> bytes:
         """The bytes of a binary message, or of one fragment of it.
 
         Args:
             data: the payload.
             final: ``False`` to send a fragment, as for :meth:`send_text`.
+            compress: as for :meth:`send_text`.
 
         Raises:
             LocalProtocolError: the connection is closing, or a fragmented
                 text message is being sent.
+            ValueError: as for :meth:`send_text`.
         """
-        return self._send_data(0x2, bytes(data), final)
+        return self._send_data(0x2, bytes(data), final, compress)
 
-    def _send_data(self, opcode: int, data: bytes, final: bool) -> bytes:
-        if self.state is not State.OPEN:
-            # Section 5.5.1: no data frame after a Close frame.
-            raise LocalProtocolError(f"cannot send data in state {self.state.name}")
+    def _send_data(
+        self, opcode: int, data: bytes, final: bool, compress: bool | int | None
+    ) -> bytes:
+        state = self.state
+        if (
+            final
+            and state is _OPEN
+            and not self._send_opcode
+            and self._deflate is None
+            and not self._mask
+        ):
+            # The common server case: a whole message, unmasked and
+            # uncompressed, its header built here (section 5.2).
+            if compress is not None:
+                _window_bits(compress)  # refused alike on every connection
+            size = len(data)
+            if size < 126:
+                return bytes((0x80 | opcode, size)) + data
+            if size < 0x10000:
+                return _pack_16(0x80 | opcode, 126, size) + data
+            return _pack_64(0x80 | opcode, 127, size) + data
+        if state is not State.OPEN and state is not State.REMOTE_CLOSING:
+            # Section 5.5.1: no data frame after our Close frame.
+            raise LocalProtocolError(f"cannot send data in state {state.name}")
         rsv1 = False
+        window_bits = None
         if self._send_opcode:
             if opcode != self._send_opcode:
                 raise LocalProtocolError("a fragmented message of another type is open")
@@ -460,10 +527,17 @@ class WebSocketProtocol:
         else:
             frame_opcode = opcode
             deflate = self._deflate
-            compressed = rsv1 = deflate is not None and len(data) >= deflate.threshold
+            window_bits = None if compress is None else _window_bits(compress)
+            if deflate is None or window_bits == 0:
+                compressed = False
+            elif compress is None:
+                compressed = len(data) >= deflate.threshold
+            else:
+                compressed = True
+            rsv1 = compressed
         if compressed:
             assert self._deflate is not None
-            data = self._deflate.compress(data, final)
+            data = self._deflate.compress(data, final, window_bits or None)
         if final:
             self._send_opcode = 0
         else:
@@ -490,7 +564,7 @@ class WebSocketProtocol:
         return self._send_control(0xA, bytes(data))
 
     def _send_control(self, opcode: int, data: bytes) -> bytes:
-        if self.state is not State.OPEN:
+        if self.state is not State.OPEN and self.state is not State.REMOTE_CLOSING:
             raise LocalProtocolError(
                 f"cannot send a control frame in state {self.state.name}"
             )
@@ -502,7 +576,10 @@ class WebSocketProtocol:
         """The bytes of our Close frame, starting the closing handshake.
 
         The state becomes :attr:`State.LOCAL_CLOSING`; the peer's Close frame
-        then arrives as a :class:`Close` event (RFC 6455 section 7.1.2).
+        then arrives as a :class:`Close` event (RFC 6455 section 7.1.2). In
+        :attr:`State.REMOTE_CLOSING` (``auto_close=False``) this is the
+        answer to the peer's Close frame, and the state becomes
+        :attr:`State.CLOSED`.
 
         Args:
             code: the status code (RFC 6455 section 7.4), or ``None`` to send
@@ -513,7 +590,7 @@ class WebSocketProtocol:
             LocalProtocolError: the code may not be sent, the reason is too
                 long, or a Close frame was already sent or received.
         """
-        if self.state is not State.OPEN:
+        if self.state is not State.OPEN and self.state is not State.REMOTE_CLOSING:
             raise LocalProtocolError(
                 f"cannot send a Close frame in state {self.state.name}"
             )
@@ -527,7 +604,10 @@ class WebSocketProtocol:
             payload = code.to_bytes(2, "big") + reason.encode()
             if len(payload) > _MAX_CONTROL_PAYLOAD:
                 raise LocalProtocolError("a close reason is at most 123 bytes")
-        self.state = State.LOCAL_CLOSING
+        if self.state is State.REMOTE_CLOSING:
+            self.state = State.CLOSED
+        else:
+            self.state = State.LOCAL_CLOSING
         return self._frame(0x8, payload)
 
     def _frame(
@@ -550,6 +630,20 @@ class WebSocketProtocol:
         masked = bytearray(payload)
         apply_mask(masked, key)
         return header + key + masked
+
+
+def _window_bits(compress: bool | int) -> int | None:
+    """A ``compress`` argument as window bits: ``0`` for uncompressed,
+    ``None`` for the connection's own compressor (RFC 7692 section 7.1.2)."""
+    if compress is True:
+        return None
+    if compress is False or compress == 0:
+        return 0
+    if not isinstance(compress, int) or not 8 <= compress <= 15:
+        raise ValueError(
+            f"compress must be None, a bool, 0 or window bits 8-15, not {compress!r}"
+        )
+    return compress
 
 
 def _close_payload(code: int, reason: str) -> bytes:

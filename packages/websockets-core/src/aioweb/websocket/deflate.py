@@ -316,6 +316,7 @@ class PerMessageDeflate:
         "_decompressor",
         "_local_bits",
         "_local_no_takeover",
+        "_message_compressor",
         "_remote_bits",
         "_remote_no_takeover",
         "level",
@@ -354,31 +355,53 @@ class PerMessageDeflate:
         # A zlib-based peer compresses with 9 bits when 8 were agreed, so
         # inflate with at least 9: a larger window always inflates correctly.
         self._remote_bits = max(remote_bits or 15, 9)
+        # zlib objects cost tens of kilobytes each: made at first use, and
+        # dropped after each message without context takeover.
         self._compressor: zlib._Compress | None = None
         self._decompressor: zlib._Decompress | None = None
+        # A compressor for one message sent with its own window size.
+        self._message_compressor: zlib._Compress | None = None
 
     def __repr__(self) -> str:
         return f"PerMessageDeflate({self.role}, {self.parameters})"
 
-    def compress(self, data: bytes, final: bool) -> bytes:
+    def compress(
+        self, data: bytes, final: bool, window_bits: int | None = None
+    ) -> bytes:
         """Compress one frame's worth of a message (RFC 7692 section 7.2.1).
 
         Args:
             data: the uncompressed payload of this frame.
             final: whether this frame ends the message.
+            window_bits: on a message's first frame, compress this message
+                alone with a window of this many bits (at most the
+                negotiated one; 8 means 9, as zlib needs); later frames of
+                the message use the same compressor.
 
         Returns:
             The frame's compressed payload.
         """
-        compressor = self._compressor
-        if compressor is None:
-            compressor = self._compressor = zlib.compressobj(
-                self.level, zlib.DEFLATED, -self._local_bits, self.memory_level
+        compressor = self._message_compressor
+        if window_bits is not None and compressor is None:
+            bits = min(max(window_bits, 9), self._local_bits)
+            compressor = self._message_compressor = zlib.compressobj(
+                self.level, zlib.DEFLATED, -bits, self.memory_level
             )
+            # The peer's window now holds this message, which the shared
+            # compressor never saw: its next back-references would point
+            # at the wrong bytes (section 7.2.3), so it starts afresh.
+            self._compressor = None
+        if compressor is None:
+            compressor = self._compressor
+            if compressor is None:
+                compressor = self._compressor = zlib.compressobj(
+                    self.level, zlib.DEFLATED, -self._local_bits, self.memory_level
+                )
         out = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
         if final:
             # A sync flush always ends with the empty-block tail.
             out = out[:-4]
+            self._message_compressor = None
             if self._local_no_takeover:
                 self._compressor = None
         return out

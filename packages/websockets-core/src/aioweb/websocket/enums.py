@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ("CloseCode", "Opcode", "Role", "State")
+__all__ = ("CloseCode", "Opcode", "Role", "State", "is_valid_close_code")
 
 
 class Role(enum.Enum):
@@ -35,6 +35,10 @@ class State(enum.Enum):
     OPEN = "open"
     #: We sent a Close frame and wait for the peer's (section 7.1.2).
     LOCAL_CLOSING = "local-closing"
+    #: The peer's Close frame arrived and ours is not sent yet: only with
+    #: ``auto_close=False``, where the application answers it (section
+    #: 5.5.1 asks for the answer "as soon as practical", not at once).
+    REMOTE_CLOSING = "remote-closing"
     #: Both Close frames were exchanged (the peer's Close frame is answered at
     #: once, section 5.5.1), the connection failed (section 7.1.7) or the peer
     #: went away (section 7.1.4, "The WebSocket Connection is Closed").
@@ -107,5 +111,23 @@ SENDABLE_CODES = frozenset(
 
 
 def is_valid_close_code(code: int) -> bool:
-    """Whether ``code`` may appear in a Close frame (RFC 6455 section 7.4)."""
+    """Whether ``code`` may appear in a Close frame (RFC 6455 section 7.4).
+
+    A received Close frame with any other code is a protocol error, and
+    :meth:`~aioweb.websocket.WebSocketProtocol.send_close` refuses to send
+    one.
+
+    >>> is_valid_close_code(1000), is_valid_close_code(4000)
+    (True, True)
+    >>> is_valid_close_code(1005), is_valid_close_code(1006), is_valid_close_code(999)
+    (False, False, False)
+
+    Args:
+        code: a close status code.
+
+    Returns:
+        True for the registered codes a peer may send (1000-1003,
+        1007-1014) and for 3000-4999; False for the reserved ones (1004,
+        1005, 1006, 1015), the unassigned ones and anything out of range.
+    """
     return code in SENDABLE_CODES or 3000 <= code <= 4999

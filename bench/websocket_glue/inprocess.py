@@ -1,0 +1,161 @@
+"""CPU time per server-side WebSocket echo, in process, without sockets.
+
+The server's connection protocol (aioweb.web's or aiohttp.web's) is given a
+transport that only records what is written. An opening handshake upgrades
+it; then a 128-byte masked binary frame is fed, the echo handler (the same
+one for both frameworks) answers, and the next frame is fed once the echo
+has been written, as a client with one message in flight would. What is
+timed is the process's CPU time, so the system calls of a socket (the same
+for every framework) are left out and what remains is the framework's own
+work per message: parsing, queueing, waking the handler, framing.
+
+    python bench/websocket_glue/inprocess.py [--count N] [--rounds R] [--loop uvloop]
+    python bench/websocket_glue/inprocess.py --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import time
+from typing import Any
+
+from aioweb.websocket import Role, WebSocketProtocol, generate_key, request_headers
+
+SIZE = 128
+
+
+class EchoTransport(asyncio.Transport):
+    """Records what the server writes; wakes the feeder on each echo."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiter: asyncio.Future[None] | None = None
+        self.written = 0
+        self.closing = False
+
+    def write(self, data: Any) -> None:
+        self.written += 1
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def writelines(self, parts: Any) -> None:
+        self.write(b"".join(parts))
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def abort(self) -> None:
+        self.closing = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 1)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def is_reading(self) -> bool:
+        return True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def can_write_eof(self) -> bool:
+        return False
+
+
+async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
+    if module == "aioweb":
+        from aioweb import web
+    else:
+        from aiohttp import web  # type: ignore[no-redef]
+
+    async def websocket(request: Any) -> Any:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for message in ws:
+            if message.type == web.WSMsgType.BINARY:
+                await ws.send_bytes(message.data)
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/ws", websocket)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    server = runner.server
+    assert server is not None
+    loop = asyncio.get_running_loop()
+    frame = WebSocketProtocol(Role.CLIENT).send_binary(b"x" * SIZE)
+    key = generate_key()
+    upgrade = "GET /ws HTTP/1.1\r\nHost: bench\r\n" + "".join(
+        f"{name}: {value}\r\n" for name, value in request_headers(key)
+    )
+    best = float("inf")
+    profiler = cProfile.Profile() if profile else None
+    for _ in range(rounds):
+        transport = EchoTransport()
+        protocol = server()
+        protocol.connection_made(transport)
+        transport.waiter = loop.create_future()
+        protocol.data_received((upgrade + "\r\n").encode())
+        await transport.waiter  # the 101 response
+        for _ in range(3):  # the handler is now waiting in receive()
+            await asyncio.sleep(0)
+        if profiler is not None:
+            profiler.enable()
+        start = time.process_time()
+        for _ in range(count):
+            waiter = transport.waiter = loop.create_future()
+            protocol.data_received(frame)
+            await waiter
+        best = min(best, time.process_time() - start)
+        if profiler is not None:
+            profiler.disable()
+        protocol.connection_lost(None)
+        await asyncio.sleep(0.01)
+    await runner.cleanup()
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    return count / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    factory = asyncio.new_event_loop
+    if args.loop == "uvloop":
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    if args.profile:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            runner.run(measure("aioweb", args.count, 1, True))
+        return
+    rates = {}
+    for module in ("aioweb", "aiohttp"):
+        with asyncio.Runner(loop_factory=factory) as runner:
+            rates[module] = runner.run(measure(module, args.count, args.rounds, False))
+    print(
+        f"{args.count} WebSocket echoes of {SIZE} bytes on {args.loop}, "
+        f"CPU time, best of {args.rounds}"
+    )
+    for module, rate in rates.items():
+        print(f"  {module:8} {rate:10.0f} echoes/s of CPU")
+    print(f"  aioweb / aiohttp: {rates['aioweb'] / rates['aiohttp']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

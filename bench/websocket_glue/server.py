@@ -1,0 +1,100 @@
+"""Server-side WebSocket cost: aioweb.web beside aiohttp.web, one run.
+
+    python bench/websocket_glue/server.py echo [--rounds N] [--seconds S]
+    python bench/websocket_glue/server.py idle [--count N]
+
+``echo``: the application of ``bench/server/servers.py`` serves ``/ws`` (an
+echo handler written the same way for both frameworks) in a process pinned
+to core 0; ``bench/server/load.py ws`` on core 1 keeps 32 WebSockets busy
+with 128-byte binary echoes. Rounds interleave the servers (aioweb,
+aiohttp, on asyncio then uvloop), and what counts is the echoes per second
+of the server process's own CPU time (``/proc/PID/stat``), which a shared
+machine disturbs far less than the wall clock. The median round is shown
+beside the best.
+
+``idle``: COUNT idle WebSockets held against each server by four client
+processes (``load.py idle``); the growth of the server's VmRSS divided by
+COUNT is the cost of one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SERVER_BENCH = HERE.parent / "server"
+sys.path.insert(0, str(SERVER_BENCH))
+
+import run as server_run  # noqa: E402  (bench/server/run.py: processes, /proc)
+
+IMPLS = ("aioweb", "aiohttp")
+LOOPS = ("asyncio", "uvloop")
+
+
+def echo(options: argparse.Namespace) -> None:
+    rates: dict[tuple[str, str], list[float]] = {}
+    per_cpu: dict[tuple[str, str], list[float]] = {}
+    for round_ in range(options.rounds):
+        for loop in options.loops:
+            for impl in IMPLS:
+                with server_run.server(impl, loop) as (port, pid):
+                    server_run.ws_load(port, 0.5, options.connections)  # warm up
+                    cpu = server_run.cpu_seconds(pid)
+                    rate, count = server_run.ws_load(
+                        port, options.seconds, options.connections
+                    )
+                    cpu = server_run.cpu_seconds(pid) - cpu
+                rates.setdefault((impl, loop), []).append(rate)
+                per_cpu.setdefault((impl, loop), []).append(count / cpu)
+                print(
+                    f"round {round_ + 1} {loop:7} {impl:7} {rate:9,.0f} echoes/s "
+                    f"{count / cpu:9,.0f} echoes per CPU second",
+                    flush=True,
+                )
+    print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print("| loop | measure | aioweb | aiohttp | aioweb/aiohttp |")
+    print("|---|---|---:|---:|---:|")
+    for loop in options.loops:
+        for label, table in (("echoes/s", rates), ("echoes/CPU s", per_cpu)):
+            for pick, name in ((max, "best"), (statistics.median, "median")):
+                ours = pick(table[("aioweb", loop)])
+                theirs = pick(table[("aiohttp", loop)])
+                print(
+                    f"| {loop} | {label} ({name}) | {ours:,.0f} | {theirs:,.0f} "
+                    f"| {ours / theirs:.2f}x |"
+                )
+
+
+def idle(options: argparse.Namespace) -> None:
+    costs = {}
+    for impl in IMPLS:
+        costs[impl] = server_run.idle_cost(impl, "ws", options.count, 4)
+        print(f"{impl}: {costs[impl]:,.0f} B per idle WebSocket", flush=True)
+    print(f"aioweb/aiohttp: {costs['aioweb'] / costs['aiohttp']:.2f}x")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    one = sub.add_parser("echo")
+    one.add_argument("--rounds", type=int, default=3)
+    one.add_argument("--seconds", type=float, default=4.0)
+    one.add_argument("--connections", type=int, default=32)
+    one.add_argument("--loops", nargs="+", choices=LOOPS, default=list(LOOPS))
+    two = sub.add_parser("idle")
+    two.add_argument("--count", type=int, default=10_000)
+    options = parser.parse_args()
+    server_run.raise_fd_limit()
+    if options.mode == "echo":
+        echo(options)
+    else:
+        idle(options)
+
+
+if __name__ == "__main__":
+    main()
