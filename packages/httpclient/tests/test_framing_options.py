@@ -1,8 +1,10 @@
 """``read_until_eof=False`` and ``expect100=True`` answered by a final status.
 
-The peer is a scripted asyncio server on 127.0.0.1 that writes exact bytes
-and records what it receives, so that what the client sent (or held back)
-and whether it kept the connection can be checked.
+The ``scripted`` peer is an asyncio server on 127.0.0.1 that writes exact
+bytes and records the raw bytes the client sends after each answer, until it
+goes quiet or closes, so that a body the client held back (or sent) after a
+final answer to ``Expect: 100-continue`` can be checked; aioweb-testkit's
+fake server reads whole requests, bodies included, so it cannot tell.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from yarl import URL
 
 from aioweb.client import ClientSession, TCPConnector
+from aioweb.testkit import FakeServerFactory, RawReply
 
 Reply = Callable[[bytes], bytes]
 
@@ -111,25 +114,12 @@ async def test_read_until_eof_false_gives_an_empty_body(
     assert peer.closed_by_client == 1
 
 
-async def test_read_until_eof_default_reads_until_close() -> None:
-    async def reply_and_close(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\n\r\nall of it")
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(reply_and_close, "127.0.0.1", 0)
-    url = URL.build(
-        scheme="http", host="127.0.0.1", port=server.sockets[0].getsockname()[1]
-    )
-    try:
-        async with ClientSession() as session, session.get(url) as resp:
-            assert await asyncio.wait_for(resp.read(), 5) == b"all of it"
-    finally:
-        server.close()
-        await server.wait_closed()
+async def test_read_until_eof_default_reads_until_close(
+    fake_server: FakeServerFactory,
+) -> None:
+    server = await fake_server(RawReply(b"HTTP/1.1 200 OK\r\n\r\nall of it"))
+    async with ClientSession() as session, session.get(server.url) as resp:
+        assert await asyncio.wait_for(resp.read(), 5) == b"all of it"
 
 
 @pytest.mark.parametrize(

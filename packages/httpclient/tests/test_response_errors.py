@@ -27,6 +27,7 @@ from aioweb.testkit import (
     RawReply,
     RecordedRequest,
     Reply,
+    get_unused_port_socket,
 )
 
 
@@ -168,8 +169,7 @@ async def test_connect_timeout_while_queued_for_a_slot(
 async def test_sock_connect_timeout() -> None:
     # A listening socket with a full backlog never completes new handshakes
     # on Linux; an unroutable address would need a network.
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = get_unused_port_socket()
     listener.listen(0)
     port = listener.getsockname()[1]
     fillers = []

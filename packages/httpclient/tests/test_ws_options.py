@@ -76,6 +76,8 @@ async def test_autoclose_answers_by_default(app_server: Start) -> None:
         assert ws.closed
 
 
+# Hand-written rather than aioweb-testkit's fake WebSocket server, which
+# negotiates no extension and records messages, not frames.
 class _FrameRecorder(asyncio.Protocol):
     """A server that accepts permessage-deflate and records each frame's
     RSV1 bit and payload size, without answering anything after the 101."""
