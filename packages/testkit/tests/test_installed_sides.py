@@ -98,6 +98,13 @@ async def test_client_against_a_fake_server(fake_server):
     assert [r.target for r in server.requests] == ["/x"]
 
 
+async def test_raw_client_against_a_fake_server(fake_server, aioweb_raw_client):
+    server = await fake_server(Reply(body=b"raw"), continue_delay=0.05)
+    conn = await aioweb_raw_client(server)
+    await conn.send(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+    assert (await conn.read_response()).body == b"raw"
+
+
 def test_the_server_is_not_there():
     with pytest.raises(ImportError):
         import aioweb.web  # noqa: F401
@@ -127,7 +134,7 @@ def test_client_only(wheelhouse: Path, tmp_path: Path) -> None:
     python = _venv_with(wheelhouse, tmp_path, "aioweb-httpclient", "aioweb-testkit")
     result = _pytest_in(python, tmp_path, CLIENT_SUITE)
     output = result.stdout + result.stderr
-    assert "3 passed, 1 error" in output, output
+    assert "4 passed, 1 error" in output, output
     assert "MissingExtraError: aioweb_client needs aioweb-testkit[server]" in output
     assert "pip install 'aioweb-testkit[server]'" in output
     assert "Warning" not in output
