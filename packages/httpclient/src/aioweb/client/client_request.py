@@ -79,6 +79,8 @@ _KNOWN_METHODS: Final = frozenset(
 )
 # Header names seen to be tokens (they repeat on every request).
 _good_names: set[str] = set()
+# URLs already checked (a client asks for the same ones again and again).
+_good_urls: set[URL] = set()
 _NO_SKIP: Final[CIMultiDictProxy[None]] = CIMultiDictProxy(CIMultiDict())
 
 
@@ -161,10 +163,14 @@ class ClientRequest:
                     "(found at least one)"
                 )
             method = method.upper()
-        if _FORBIDDEN_URL_CHARS.search(str(url)):
-            raise InvalidUrlClientError(url, "the URL holds a control character")
-        if url.host is None or not url.absolute:
-            raise InvalidUrlClientError(url)
+        if url not in _good_urls:
+            if _FORBIDDEN_URL_CHARS.search(str(url)):
+                raise InvalidUrlClientError(url, "the URL holds a control character")
+            if url.host is None or not url.absolute:
+                raise InvalidUrlClientError(url)
+            if len(_good_urls) >= 512:
+                _good_urls.clear()
+            _good_urls.add(url)
         self._loop = loop or asyncio.get_running_loop()
         self.method = method
         self.original_url = url
@@ -423,9 +429,7 @@ class ClientRequest:
             headers[hdrs.EXPECT] = "100-continue"
         elif headers.get(hdrs.EXPECT, "").lower() == "100-continue":
             self.expect100 = True
-        protocol.start_response(
-            self.method, read_until_eof=self.read_until_eof, **self.read_settings
-        )
+        protocol.begin_response(self.method, self.read_settings, self.read_until_eof)
         status_line = f"{self.method} {target} HTTP/{self.version[0]}.{self.version[1]}"
         await writer.write_headers(status_line, headers)
         continue_waiter = protocol.wait_continue() if self.expect100 else None
@@ -462,9 +466,7 @@ class ClientRequest:
         if transport is None or transport.is_closing():
             exc = ConnectionResetError("Cannot write to closing transport")
             raise _write_error(exc) from exc
-        protocol.start_response(
-            self.method, read_until_eof=self.read_until_eof, **self.read_settings
-        )
+        protocol.begin_response(self.method, self.read_settings, self.read_until_eof)
         transport.write(head)
         protocol.start_reading()
         return self._make_response(None)

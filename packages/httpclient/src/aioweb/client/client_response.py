@@ -318,23 +318,36 @@ class ClientResponse:
         if self._body is None:
             if self._released and self.content is not EMPTY_PAYLOAD:
                 raise ClientConnectionError("Connection closed")
-            try:
-                with self._timer:
-                    self._body = await self.content.read()
-            except PayloadError as exc:
-                if isinstance(exc, ClientPayloadError):
-                    raise
-                raise ClientPayloadError(
-                    f"Response payload is not completed: {exc!r}"
-                ) from exc
-            except BaseException:
-                self.close()
-                raise
+            content = self.content
+            if (
+                content.is_eof()
+                and content.exception() is None
+                and not getattr(self._timer, "timed_out", False)
+            ):
+                # All of it is here already (a small body comes with its
+                # head): nothing to wait for, so nothing to time.
+                self._body = content.read_nowait()
+            else:
+                self._body = await self._read_body(content)
             for trace in self._traces:
                 await trace.send_response_chunk_received(
                     self.method, self._url, self._body
                 )
         return self._body
+
+    async def _read_body(self, content: StreamReader) -> bytes:
+        try:
+            with self._timer:
+                return await content.read()
+        except PayloadError as exc:
+            if isinstance(exc, ClientPayloadError):
+                raise
+            raise ClientPayloadError(
+                f"Response payload is not completed: {exc!r}"
+            ) from exc
+        except BaseException:
+            self.close()
+            raise
 
     def get_encoding(self) -> str:
         """The charset to decode the body with (see the module's docstring)."""
@@ -478,7 +491,8 @@ class ClientResponse:
         exc_tb: TracebackType | None,
     ) -> None:
         self.release()
-        await self.wait_for_close()
+        if self._writer is not None:
+            await self.wait_for_close()
 
     def __repr__(self) -> str:
         return f"<ClientResponse({self._url}) [{self.status} {self.reason}]>"

@@ -291,22 +291,26 @@ class BaseConnector:
         del self._idle[key]
         return None
 
+    # Connections per key are counted only when there is a per-key limit.
+
     def _acquire(self, key: ConnectionKey, holder: object) -> None:
         self._acquired.add(holder)
-        self._acquired_per_host[key].add(holder)
+        if self._limit_per_host:
+            self._acquired_per_host[key].add(holder)
 
     def _swap(self, key: ConnectionKey, old: object, new: object) -> None:
         self._acquired.discard(old)
         self._acquired.add(new)
-        per_host = self._acquired_per_host[key]
-        per_host.discard(old)
-        per_host.add(new)
+        if self._limit_per_host:
+            per_host = self._acquired_per_host[key]
+            per_host.discard(old)
+            per_host.add(new)
 
     # -- releasing ------------------------------------------------------------
 
     def _release_acquired(self, key: ConnectionKey, holder: object) -> None:
         self._acquired.discard(holder)
-        per_host = self._acquired_per_host.get(key)
+        per_host = self._acquired_per_host.get(key) if self._limit_per_host else None
         if per_host is not None:
             per_host.discard(holder)
             if not per_host:

@@ -46,9 +46,13 @@ class _RequestContextManager:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._resp is not None
-        self._resp.release()
-        await self._resp.wait_for_close()
+        resp = self._resp
+        assert resp is not None
+        resp.release()
+        # release() stops a body still being written, so there is nothing
+        # left to wait for unless a subclass kept its writer.
+        if resp._writer is not None:
+            await resp.wait_for_close()
 
 
 class _SessionRequestContextManager:

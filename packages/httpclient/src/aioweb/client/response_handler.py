@@ -96,6 +96,7 @@ class ResponseHandler(BaseProtocol):
         "_parser",
         "_read_timer",
         "_read_until_eof",
+        "_settings",
         "_should_close",
         "_streams",
         "_streams_settings",
@@ -116,6 +117,7 @@ class ResponseHandler(BaseProtocol):
         self._read_until_eof = True
         self._drop_body = False
         self._method = "GET"
+        self._settings: dict[str, Any] | None = None
         self._read_timer: ReadTimer | None = None
         self._message_done = True
         self._should_close = False
@@ -190,10 +192,57 @@ class ResponseHandler(BaseProtocol):
             read_until_eof: read a body framed by the end of the connection;
                 ``False`` makes it empty (and the connection not reused).
         """
+        settings = {
+            "read_timeout": read_timeout,
+            "timeout_ceil_threshold": timeout_ceil_threshold,
+            "read_bufsize": read_bufsize,
+            "auto_decompress": auto_decompress,
+            "max_line_size": max_line_size,
+            "max_field_size": max_field_size,
+            "max_headers": max_headers,
+        }
+        self.begin_response(method, settings, read_until_eof)
+
+    def begin_response(
+        self, method: str, settings: dict[str, Any], read_until_eof: bool = True
+    ) -> None:
+        """:meth:`start_response` with its settings in a dict.
+
+        A session passes the same dict to every request that uses its
+        defaults: a connection that saw it last time has nothing to redo.
+        """
+        if settings is not self._settings:
+            self._configure(**settings)
+            self._settings = settings
+        parser = self._parser
+        assert parser is not None
+        parser.expect_response(method)
+        self.requests_sent += 1
+        self._message_done = False
+        self._read_until_eof = read_until_eof
+        self._drop_body = False
+        self._method = method
+        self._head_waiter = waiter = self._loop.create_future()
+        if self._exception is not None:
+            waiter.set_exception(self._exception)
+        elif self.transport is None:
+            waiter.set_exception(ServerDisconnectedError())
+
+    def _configure(
+        self,
+        *,
+        read_timeout: float | None = None,
+        timeout_ceil_threshold: float = 5,
+        read_bufsize: int = DEFAULT_LIMIT,
+        auto_decompress: bool = True,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+    ) -> None:
         # The streams keep no state between messages: a connection reuses
         # them while the body settings stay the same.
-        settings = (read_bufsize, auto_decompress)
-        if self._streams is None or self._streams_settings != settings:
+        streams_settings = (read_bufsize, auto_decompress)
+        if self._streams is None or self._streams_settings != streams_settings:
             self._streams = HttpMessageStreams(
                 self,
                 self,
@@ -202,8 +251,9 @@ class ResponseHandler(BaseProtocol):
                 decompress=auto_decompress,
                 payload_error=_client_payload_error,
             )
-            self._streams_settings = settings
+            self._streams_settings = streams_settings
         if self._parser is None:
+            # The head limits apply from the connection's first request on.
             self._parser = ResponseParser(
                 self,  # type: ignore[arg-type]  # delegates to the streams
                 max_line_size=max_line_size,
@@ -211,24 +261,15 @@ class ResponseHandler(BaseProtocol):
                 max_headers=max_headers,
                 lenient=True,
             )
-        self._parser.expect_response(method)
-        self.requests_sent += 1
-        self._message_done = False
-        self._read_until_eof = read_until_eof
-        self._drop_body = False
-        self._method = method
-        self._head_waiter = self._loop.create_future()
         if self._read_timer is not None:
             self._read_timer.cancel()
-            self._read_timer = None
-        if read_timeout:
-            self._read_timer = ReadTimer(
+        self._read_timer = (
+            ReadTimer(
                 self._loop, read_timeout, self._on_read_timeout, timeout_ceil_threshold
             )
-        if self._exception is not None:
-            self._head_waiter.set_exception(self._exception)
-        elif self.transport is None:
-            self._head_waiter.set_exception(ServerDisconnectedError())
+            if read_timeout
+            else None
+        )
 
     def start_reading(self) -> None:
         """The request is sent: the read timeout starts counting."""
@@ -266,10 +307,10 @@ class ResponseHandler(BaseProtocol):
     def idle(self) -> None:
         """Forget the last response: the connection goes back to the pool."""
         self._head_waiter = None
-        self._wake_continue(False)
+        if self._continue_waiter is not None:
+            self._wake_continue(False)
         if self._read_timer is not None:
             self._read_timer.cancel()
-            self._read_timer = None
 
     # -- asyncio.Protocol ---------------------------------------------------
 
@@ -372,7 +413,8 @@ class ResponseHandler(BaseProtocol):
         if not head.keep_alive:
             self._should_close = True
         # A final answer before "100 Continue": the body is not to be sent.
-        self._wake_continue(False)
+        if self._continue_waiter is not None:
+            self._wake_continue(False)
         waiter = self._head_waiter
         if waiter is not None and not waiter.done():
             waiter.set_result((head, payload))
@@ -384,7 +426,6 @@ class ResponseHandler(BaseProtocol):
         self._message_done = True
         if self._read_timer is not None:
             self._read_timer.cancel()
-            self._read_timer = None
 
     def informational_received(self, head: ResponseHead) -> None:
         """A 1xx head: wake a request waiting for ``100 Continue``."""
