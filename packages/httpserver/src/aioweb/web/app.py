@@ -34,7 +34,9 @@ from aioweb.protocol import hdrs
 
 from .app_key import NOT_APP_KEY_MESSAGE, AppKey, NotAppKeyWarning
 from .cleanup_ctx import CleanupContext
+from .request import BaseRequest
 from .routing.dispatcher import UrlDispatcher
+from .routing.match_info import UrlMappingMatchInfo
 from .routing.route import AbstractRoute, SystemRoute
 from .routing.routes import AbstractRouteDef
 from .routing.subapps import (
@@ -365,7 +367,11 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         """
         if not self._pre_frozen:
             raise RuntimeError("freeze() the application before handling requests")
-        match_info = await self._router.resolve(request)
+        match_info: UrlMappingMatchInfo | None = None
+        if isinstance(request, BaseRequest):  # not a stand-in: no coroutine
+            match_info = self._router._match_now(request._method, request._route_path())
+        if match_info is None:
+            match_info = await self._router.resolve(request)
         match_info.add_app(self)
         match_info.freeze()
         request.match_info = match_info

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from typing import Any
 
 from aioweb.protocol import PayloadError
@@ -36,11 +35,13 @@ class RequestTimeout(PayloadError):
 class ConnectionTimers:
     """The timer half of :class:`~aioweb.web.RequestHandler`."""
 
+    __slots__ = ()  # the handler's __slots__ name the attributes
+
     _loop: asyncio.AbstractEventLoop
     transport: asyncio.Transport | None
     logger: logging.Logger
     _streams: Any
-    _messages: deque[Any]
+    _messages: list[Any]
     _current_request: Any
     _force_close: bool
     _reading_paused: bool

@@ -122,6 +122,21 @@ class BaseRequest(
 
     POST_METHODS = _POST_METHODS
 
+    # One request is made per HTTP request: what starts out the same for
+    # every one is a class default, set on the instance when it changes.
+    #: Parsed from the target on first use (many handlers never look).
+    _url_parts: tuple[URL, str | None] | None = None
+    _read_bytes: bytes | None = None
+    _post: MultiDictProxy[str | bytes | FileField] | None = None
+    #: The files of uploaded form fields, closed after the response.
+    _files: list[BinaryIO] | None = None
+    #: Set when a response to this request began (its head is out or
+    #: pending); after that no other answer can be sent.
+    _response_started: bool = False
+    _scheme: str | None = None
+    _host: str | None = None
+    _remote: str | None = None
+
     def __init__(
         self,
         message: RequestHead,
@@ -144,21 +159,17 @@ class BaseRequest(
         self._payload = payload
         self._headers: CIMultiDictProxy[str] = message.headers
         self._method = message.method
-        self._rel_url, self._target_authority = _target_url(message.target)
         self._loop = loop
         self._task = task
         self._client_max_size = client_max_size
         self._client_max_fields = client_max_fields
         self._state: dict[Any, Any] = {} if state is None else state
-        self._read_bytes: bytes | None = None
-        self._post: MultiDictProxy[str | bytes | FileField] | None = None
-        self._files: list[BinaryIO] = []
-        #: Set when a response to this request began (its head is out or
-        #: pending); after that no other answer can be sent.
-        self._response_started = False
-        self._scheme = scheme
-        self._host = host
-        self._remote = remote
+        if scheme is not None:
+            self._scheme = scheme
+        if host is not None:
+            self._host = host
+        if remote is not None:
+            self._remote = remote
         # A test's stand-in protocol may not have them.
         self._peername = getattr(protocol, "peername", None)
         self._sslcontext = getattr(protocol, "sslcontext", None)
@@ -307,8 +318,9 @@ class BaseRequest(
         the ``Host`` header, or this machine's name."""
         if self._host is not None:
             return self._host
-        if self._target_authority is not None:
-            return self._target_authority
+        authority = self._target_parts()[1]
+        if authority is not None:
+            return authority
         host = self._headers.get("Host")
         if host is not None:
             return host
@@ -339,15 +351,29 @@ class BaseRequest(
         """
         try:
             return URL.build(scheme=self.scheme, authority=self.host).join(
-                self._rel_url
+                self._target_parts()[0]
             )
         except ValueError as exc:
             raise HTTPBadRequest(text="invalid Host") from exc
 
+    def _target_parts(self) -> tuple[URL, str | None]:
+        parts = self._url_parts
+        if parts is None:
+            parts = self._url_parts = _target_url(self._message.target)
+        return parts
+
+    def _route_path(self) -> str:
+        """The raw path the router matches, without building a URL if it can."""
+        if self._url_parts is None:
+            target = self._message.target
+            if target.startswith("/"):  # origin-form, RFC 9112 §3.2.1
+                return target.partition("?")[0]
+        return self._target_parts()[0].raw_path
+
     @property
     def rel_url(self) -> URL:
         """The target as a relative URL (path and query)."""
-        return self._rel_url
+        return self._target_parts()[0]
 
     @property
     def raw_path(self) -> str:
@@ -357,22 +383,22 @@ class BaseRequest(
     @property
     def path(self) -> str:
         """The decoded path."""
-        return self._rel_url.path
+        return self._target_parts()[0].path
 
     @property
     def path_qs(self) -> str:
         """The path and query, as in the target."""
-        return str(self._rel_url)
+        return str(self._target_parts()[0])
 
     @property
     def query(self) -> MultiDictProxy[str]:
         """The decoded query parameters."""
-        return self._rel_url.query
+        return self._target_parts()[0].query
 
     @property
     def query_string(self) -> str:
         """The decoded query string."""
-        return self._rel_url.query_string
+        return self._target_parts()[0].query_string
 
     # -- headers ----------------------------------------------------------------
 
@@ -492,7 +518,7 @@ class BaseRequest(
                 await self.multipart(),
                 self._client_max_size,
                 self._client_max_fields,
-                self._files,
+                self._open_files(),
             )
         else:
             form = parse_urlencoded(
@@ -536,11 +562,22 @@ class BaseRequest(
     async def _prepare_hook(self, response: StreamResponse) -> None:
         """Called as a response is prepared (Request sends on_response_prepare)."""
 
+    def _has_prepare_receivers(self) -> bool:
+        """Whether :meth:`_prepare_hook` has anything to await."""
+        return False
+
     def _finish(self) -> None:
         """Close the files of uploaded form fields."""
-        for file in self._files:
-            file.close()
-        self._files.clear()
+        files = self._files
+        if files:
+            for file in files:
+                file.close()
+            files.clear()
+
+    def _open_files(self) -> list[BinaryIO]:
+        if self._files is None:
+            self._files = []
+        return self._files
 
     def _cancel(self, exc: BaseException) -> None:
         """Fail a body read in progress: the connection is gone."""
@@ -581,6 +618,15 @@ class Request(BaseRequest):
         """The state of ``app`` and the applications enclosing it."""
         match_info = self.match_info
         return config_dict(match_info.apps, match_info.current_app)
+
+    def _has_prepare_receivers(self) -> bool:
+        match_info = self._match_info
+        if match_info is None:
+            return False
+        for app in match_info.apps:  # noqa: SIM110 - no generator per request
+            if app.on_response_prepare:
+                return True
+        return False
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         match_info = self._match_info

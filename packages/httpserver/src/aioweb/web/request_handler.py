@@ -4,10 +4,16 @@ How this works: the handler is the connection's asyncio protocol. Bytes go
 into a :class:`~aioweb.parser.RequestParser` whose events an
 :class:`~aioweb.protocol.HttpMessageStreams` turns into ``(head, body
 stream)`` pairs; those queue up (pipelining, bounded by ``max_pipelined``:
-reading pauses while the queue is full) and one task per connection, started
-with the connection, takes them in order: it builds the request, awaits the
-server's handler, sends the response, writes the access log line, and
-either waits for the next request (keep-alive) or closes.
+reading pauses while the queue is full) and the connection's task takes
+them in order: it builds the request, awaits the server's handler, sends the
+response, writes the access log line, and either waits for the next request
+(keep-alive) or closes. The task starts with the first request, so a
+connection that never sends one holds no task.
+
+A response the handler returns unprepared, with a bytes body and nothing to
+await before its head (no compression, no ``on_response_prepare``
+receiver), leaves in one ``transport.write`` without the coroutines of
+``prepare()`` and ``write_eof()``.
 
 Timers (keep-alive, request head, request body; see :mod:`.connection_timers`)
 close idle connections and answer slow clients with 408 (the slowloris
@@ -32,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Final
@@ -73,7 +78,7 @@ class _ServerStreams(HttpMessageStreams[RequestHead]):
     __slots__ = ("_begun",)
 
     def __init__(self, owner: RequestHandler, **kwargs: Any) -> None:
-        super().__init__(owner, owner, **kwargs)
+        super().__init__(owner, owner, length_required=True, **kwargs)
         self._begun = owner._message_begun
 
     def on_message_begin(self) -> None:
@@ -108,6 +113,43 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         max_pipelined: the most requests read ahead of the current one.
         timeout_ceil_threshold: accepted for aiohttp compatibility.
     """
+
+    __slots__ = (
+        "_body_activity",
+        "_body_handle",
+        "_body_read_timeout",
+        "_close",
+        "_current_request",
+        "_discarding",
+        "_force_close",
+        "_handed_over",
+        "_head_since",
+        "_header_handle",
+        "_header_read_timeout",
+        "_idle_since",
+        "_keepalive_handle",
+        "_keepalive_timeout",
+        "_lingering_time",
+        "_lost",
+        "_manager",
+        "_max_pipelined",
+        "_messages",
+        "_parser",
+        "_parser_done",
+        "_read_bufsize",
+        "_shutdown_callbacks",
+        "_streams",
+        "_tail",
+        "_task_handler",
+        "_tcp_keepalive",
+        "_upgraded_reader",
+        "_waiter",
+        "access_logger",
+        "debug",
+        "logger",
+        "peername",
+        "sslcontext",
+    )
 
     def __init__(
         self,
@@ -155,9 +197,11 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             max_field_size=max_field_size,
             max_headers=max_headers,
         )
-        self._messages: deque[tuple[RequestHead, StreamReader] | Exception] = deque()
-        self._waiter: asyncio.Future[None] | None = None
+        # A list, not a deque: it holds at most max_pipelined items, and an
+        # empty deque costs an idle connection over 600 bytes.
+        self._messages: list[tuple[RequestHead, StreamReader] | Exception] = []
         self._task_handler: asyncio.Task[None] | None = None
+        self._waiter: asyncio.Future[None] | None = None
         self._current_request: BaseRequest | None = None
         self._keepalive_handle: asyncio.TimerHandle | None = None
         self._header_handle: asyncio.TimerHandle | None = None
@@ -168,12 +212,13 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         self._parser_done = False  # failed, timed out or handed the connection over
         self._discarding = False  # lingering close in progress
         self._handed_over = False
-        self._tail = bytearray()
+        self._tail = b""
         self._upgraded_reader: Any = None
         self._close = False  # close after the response in progress
         self._force_close = False  # take no further request
-        self._shutdown_callbacks: list[Callable[[], Awaitable[None]]] = []
-        self._lost: asyncio.Future[None] = loop.create_future()
+        self._shutdown_callbacks: list[Callable[[], Awaitable[None]]] | None = None
+        # Made when a lingering close waits for the connection's end.
+        self._lost: asyncio.Future[None] | None = None
         #: The peer's address and the TLS context, from connection_made.
         self.peername: Any = None
         self.sslcontext: Any = None
@@ -192,14 +237,13 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
                 with suppress(OSError, AttributeError):
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
         self._manager.connection_made(self, transport)
-        self._task_handler = self._loop.create_task(self._serve())
         self._start_keepalive()
 
     def connection_lost(self, exc: BaseException | None) -> None:
         """Fail what is still open; cancel the handler only if asked to."""
         self._manager.connection_lost(self, exc)
         super().connection_lost(exc)
-        if not self._lost.done():
+        if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)
         self._cancel_timers()
         if self._upgraded_reader is not None:
@@ -261,6 +305,11 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             self._tail += tail
             if len(self._tail) > self._read_bufsize:
                 BaseProtocol.pause_reading(self)
+        if self._messages:
+            if self._task_handler is None:
+                self._start_serving()
+            else:
+                self._wake()
 
     def _fail_parsing(self, error: Exception | None) -> None:
         """Stop reading HTTP; answer a head's error after earlier responses."""
@@ -269,7 +318,11 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         self._cancel_timers()
         if error is not None:
             self._messages.append(error)
-            self._wake()
+        if self._messages:  # what came before the failure is answered too
+            if self._task_handler is None:
+                self._start_serving()
+            else:
+                self._wake()
 
     # -- the parser's sink (aioweb.protocol.MessageSink) ------------------------
 
@@ -295,7 +348,6 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             self._restart_body_timer()
         if len(self._messages) >= self._max_pipelined:
             BaseProtocol.pause_reading(self)
-        self._wake()
 
     def message_complete(
         self, head: RequestHead, trailers: CIMultiDictProxy[str] | None
@@ -326,6 +378,13 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
 
     # -- the connection's task --------------------------------------------------
 
+    def _start_serving(self) -> None:
+        # The connection's task starts with its first request: a connection
+        # that never sends one holds no task. Once started it waits for the
+        # next request on a future, which costs a request less than a new
+        # task would.
+        self._task_handler = self._loop.create_task(self._serve())
+
     def _wake(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
@@ -343,7 +402,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
                     finally:
                         self._waiter = None
                     continue
-                item = self._messages.popleft()
+                item = self._messages.pop(0)
                 if self._reading_paused and len(self._messages) < self._max_pipelined:
                     super().resume_reading()
                 if isinstance(item, Exception):
@@ -365,9 +424,10 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
 
     async def _handle_one(self, head: RequestHead, payload: StreamReader) -> bool:
         """Handle a request; return whether the connection may carry another."""
+        manager = self._manager
         writer = StreamWriter(self, self._loop)
-        self._manager.requests_count += 1
-        request = self._manager.request_factory(
+        manager.requests_count += 1
+        request = manager.request_factory(
             head, payload, self, writer, self._task_handler
         )
         access_logger = self.access_logger
@@ -376,7 +436,33 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         start = self._loop.time() if access_logger is not None else 0.0
         self._current_request = request
         try:
-            response = await self._respond(request, payload)
+            response: StreamResponse | None
+            result: Any = None
+            try:
+                result = await manager.request_handler(request)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                response = self._answer_error(exc)
+            else:
+                response = self._answer_result(result)
+            if response is not None:
+                response = self._settle(request, payload, response, result)
+            if response is not None:
+                # Most answers leave here, in one write and without a
+                # coroutine; the others are prepared and ended by _send.
+                try:
+                    sent = self._send_now(request, response)
+                except Exception as exc:
+                    response = await self._send(request, response, exc)
+                else:
+                    if not sent:
+                        response = await self._send(request, response, None)
+                    elif self._writing_paused and self.transport is not None:
+                        try:
+                            await self.drain()
+                        except ConnectionError:
+                            response = None
         finally:
             self._current_request = None
             request._finish()
@@ -397,49 +483,46 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             return await self._drain_body(payload)
         return True
 
-    async def _respond(
-        self, request: BaseRequest, payload: StreamReader
-    ) -> StreamResponse | None:
-        """Run the handler and send its response; None if nothing could be sent."""
-        response: StreamResponse
-        result: Any = None
-        try:
-            result = await self._manager.request_handler(request)
-        except HTTPException as exc:
-            response = response_from_exception(exc)
-        except asyncio.CancelledError:
-            raise
-        except (ConnectionResetError, ConnectionError):
-            if self.transport is None:
-                return None
-            response = error_response(500)
-        except PayloadError as exc:
+    def _answer_error(self, exc: Exception) -> StreamResponse | None:
+        """The answer to a handler's exception; None if none can be sent."""
+        if isinstance(exc, HTTPException):
+            return response_from_exception(exc)
+        if isinstance(exc, ConnectionError):
+            return None if self.transport is None else error_response(500)
+        if isinstance(exc, PayloadError):
             status = exc.status if exc.status and exc.status >= 400 else 400
             self._close = True
-            response = error_response(status, exc=exc, debug=self.debug)
-        except asyncio.TimeoutError as exc:
+            return error_response(status, exc=exc, debug=self.debug)
+        if isinstance(exc, asyncio.TimeoutError):
             self.logger.debug("Request handler timed out", exc_info=exc)
-            response = error_response(504, exc=exc, debug=self.debug)
-        except Exception as exc:
-            self.logger.exception("Error handling request", exc_info=exc)
-            response = error_response(500, exc=exc, debug=self.debug)
-        else:
-            if isinstance(result, HTTPException):
-                response = response_from_exception(result)
-            elif isinstance(result, StreamResponse):
-                response = result
-            else:
-                self.logger.error(
-                    "Missing return statement on request handler: %r", result
-                )
-                response = error_response(500)
+            return error_response(504, exc=exc, debug=self.debug)
+        self.logger.exception("Error handling request", exc_info=exc)
+        return error_response(500, exc=exc, debug=self.debug)
+
+    def _answer_result(self, result: Any) -> StreamResponse:
+        """The answer a handler returned (an HTTPException may be returned too)."""
+        if isinstance(result, StreamResponse):
+            return result
+        if isinstance(result, HTTPException):
+            return response_from_exception(result)
+        self.logger.error("Missing return statement on request handler: %r", result)
+        return error_response(500)
+
+    def _settle(
+        self,
+        request: BaseRequest,
+        payload: StreamReader,
+        response: StreamResponse,
+        result: Any,
+    ) -> StreamResponse | None:
+        """Check an answer against the connection; None if it must end here."""
         if response is not result and request._response_started:
             # The handler failed after its response's head went out: another
             # answer cannot follow it on this connection, so it ends here.
             self.logger.debug("Handler failed after sending its head; closing")
             self._force_close = True
             return None
-        if request.message.upgrade and response.status != 101:
+        if request._message.upgrade and response.status != 101:
             # The parser handed the connection over after this request; if
             # the handler did not take it, nothing more can be read as HTTP.
             response.force_close()
@@ -447,33 +530,53 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             # An unread body after an error: the client may still be sending
             # it, so the connection cannot be reused.
             response.force_close()
+        return response
+
+    def _send_now(self, request: BaseRequest, response: StreamResponse) -> bool:
+        """Send an unprepared answer whole if it can go without awaiting.
+
+        Raises what preparing it raised (see :meth:`_send`).
+        """
+        if self.transport is None:
+            raise ConnectionResetError("Connection lost")
+        if response.prepared:
+            return False
+        if self._force_close:
+            response.force_close()  # shutting down: say so to the client
+        return response._send_at_once(request)
+
+    async def _send(
+        self,
+        request: BaseRequest,
+        response: StreamResponse,
+        failure: Exception | None,
+    ) -> StreamResponse | None:
+        """Prepare and end an answer; None if nothing more could be sent.
+
+        ``failure`` is what :meth:`_send_now` raised: a prepare signal
+        receiver or a header value failed before the head was sent, so an
+        error answer still can be.
+        """
         try:
-            await self._finish_response(request, response)
+            if failure is None and not response.prepared:
+                try:
+                    await response.prepare(request)
+                except Exception as exc:
+                    failure = exc
+            if failure is None:
+                await response.write_eof()
+                return response
+            if isinstance(failure, ConnectionError):
+                raise failure
+            self.logger.exception("Error preparing the response", exc_info=failure)
+            error = error_response(500, exc=failure, debug=self.debug)
+            await error.prepare(request)
+            await error.write_eof()
         except (ConnectionError, RuntimeError) as exc:
             if self.transport is not None and not response.prepared:
                 self.logger.exception("Error sending the response", exc_info=exc)
             return None
         return response
-
-    async def _finish_response(
-        self, request: BaseRequest, response: StreamResponse
-    ) -> None:
-        if self.transport is None:
-            raise ConnectionResetError("Connection lost")
-        if not response.prepared:
-            if self._force_close:
-                response.force_close()  # shutting down: say so to the client
-            try:
-                await response.prepare(request)
-            except Exception as exc:
-                # A prepare signal receiver or a header value failed: the
-                # head is not sent yet, so an error answer still can be.
-                if isinstance(exc, ConnectionError):
-                    raise
-                self.logger.exception("Error preparing the response", exc_info=exc)
-                response = error_response(500, exc=exc, debug=self.debug)
-                await response.prepare(request)
-        await response.write_eof()
 
     async def _answer_parse_error(self, error: Exception) -> None:
         """Answer a malformed or timed-out head, then close."""
@@ -516,7 +619,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         if transport is None:
             return
         self._parser_done = self._discarding = True
-        self._tail.clear()
+        self._tail = b""
         with suppress(OSError, NotImplementedError, RuntimeError):
             if transport.can_write_eof():
                 transport.write_eof()
@@ -524,7 +627,10 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             super().resume_reading()
         if self._lingering_time:
             with suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._lost), self._lingering_time)
+                lost = self._lost
+                if lost is None:
+                    lost = self._lost = self._loop.create_future()
+                await asyncio.wait_for(asyncio.shield(lost), self._lingering_time)
 
     def _close_transport(self) -> None:
         if self.transport is not None:
@@ -549,7 +655,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             raise RuntimeError("the connection was not handed over")
         self._stop_keepalive()
         self._upgraded_reader = reader
-        tail, self._tail = bytes(self._tail), bytearray()
+        tail, self._tail = self._tail, b""
         if self._reading_paused:
             super().resume_reading()  # the new reader has its own flow control
         return tail
@@ -559,12 +665,15 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
 
         A WebSocket registers its close with code 1001 (going away) here.
         """
+        if self._shutdown_callbacks is None:
+            self._shutdown_callbacks = []
         self._shutdown_callbacks.append(callback)
 
     def remove_shutdown_callback(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Forget a callback given to :meth:`add_shutdown_callback`."""
-        with suppress(ValueError):
-            self._shutdown_callbacks.remove(callback)
+        if self._shutdown_callbacks is not None:
+            with suppress(ValueError):
+                self._shutdown_callbacks.remove(callback)
 
     def close(self) -> None:
         """Take no further request; close now if idle."""
@@ -582,7 +691,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         deadline is cancelled.
         """
         self.close()
-        callbacks, self._shutdown_callbacks = self._shutdown_callbacks, []
+        callbacks, self._shutdown_callbacks = self._shutdown_callbacks or [], None
         for callback in callbacks:
             with suppress(Exception):
                 await callback()

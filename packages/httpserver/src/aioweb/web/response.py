@@ -16,9 +16,9 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Final
 
-from aioweb.protocol import PAYLOAD_REGISTRY, Payload, StreamWriter
+from aioweb.protocol import PAYLOAD_REGISTRY, Payload, StreamWriter, serialize_head
 
-from .stream_response import StreamResponse
+from .stream_response import _NO_BODY_STATUSES, StreamResponse
 
 if TYPE_CHECKING:
     from .request import BaseRequest
@@ -50,6 +50,11 @@ class Response(StreamResponse):
         TypeError: ``text`` is not a ``str``.
     """
 
+    _body: bytes | Payload | None = None
+    _compressed_body: bytes | None = None
+    _zlib_executor_size: int | None = None
+    _zlib_executor: Executor | None = None
+
     def __init__(
         self,
         *,
@@ -67,25 +72,29 @@ class Response(StreamResponse):
             raise ValueError("body and text are not allowed together")
         super().__init__(status=status, reason=reason, headers=headers)
         real = self._headers
-        if "Content-Type" in real and (content_type or charset):
+        if (content_type or charset) and "Content-Type" in real:
             raise ValueError(
                 "passing both Content-Type header and content_type or charset "
                 "params is forbidden"
             )
         if content_type is not None and "charset" in content_type and charset:
             raise ValueError("charset must not be in content_type argument")
-        self._body: bytes | Payload | None = None
-        self._compressed_body: bytes | None = None
-        self._zlib_executor_size = zlib_executor_size
-        self._zlib_executor = zlib_executor
+        if zlib_executor_size is not None:
+            self._zlib_executor_size = zlib_executor_size
+        if zlib_executor is not None:
+            self._zlib_executor = zlib_executor
         if text is not None:
             if not isinstance(text, str):
                 raise TypeError(f"text argument must be str ({type(text)!r})")
             if "Content-Type" not in real:
-                content_type = content_type or "text/plain"
-                charset = charset or "utf-8"
-                real["Content-Type"] = f"{content_type}; charset={charset}"
-                body = text.encode(charset)
+                if content_type is None and charset is None:
+                    real["Content-Type"] = "text/plain; charset=utf-8"
+                    body = text.encode()
+                else:
+                    content_type = content_type or "text/plain"
+                    charset = charset or "utf-8"
+                    real["Content-Type"] = f"{content_type}; charset={charset}"
+                    body = text.encode(charset)
             else:
                 body = text.encode(self.charset or "utf-8")
         elif content_type is not None or charset is not None:
@@ -93,7 +102,10 @@ class Response(StreamResponse):
             real["Content-Type"] = (
                 f"{content_type}; charset={charset}" if charset else content_type
             )
-        self.body = body
+        if body is None or type(body) is bytes:
+            self._body = body  # what the setter would do, without its checks
+        else:
+            self.body = body
 
     @property
     def body(self) -> bytes | Payload | None:
@@ -177,6 +189,47 @@ class Response(StreamResponse):
             ):
                 self._headers["Content-Length"] = str(size)
         return await super()._start(request)
+
+    def _send_at_once(self, request: BaseRequest) -> bool:
+        # The common answer (a bytes body or none, nothing to compress, no
+        # on_response_prepare receiver to await) leaves in one write, without
+        # the coroutines of prepare() and write_eof(). A subclass may
+        # override those, so only this very class takes the shortcut.
+        body = self._body
+        if (
+            type(self) is not Response
+            or self._compression
+            or self._chunked
+            or self._eof_sent
+            or self._payload_writer is not None
+            or not (body is None or type(body) is bytes)
+            or request._has_prepare_receivers()
+        ):
+            return False
+        status = self._status
+        empty = self._must_be_empty_body = request._method == "HEAD" or (
+            status < 200 or status in _NO_BODY_STATUSES
+        )
+        headers = self._headers
+        if "Content-Length" in headers:
+            return False  # set by hand: the writer checks the body against it
+        if not (empty and (status < 200 or status == 204)):
+            headers["Content-Length"] = str(0 if body is None else len(body))
+        self._req = request
+        request._response_started = True
+        writer = self._payload_writer = request._payload_writer
+        self._prepare_headers()
+        version = request._message.version
+        head = serialize_head(
+            f"HTTP/{version[0]}.{version[1]} {status} {self._reason}",
+            headers.items(),
+        )
+        writer.write_message(head, b"" if empty or body is None else body)
+        self._eof_sent = True
+        self._req = None
+        self._body_length = writer.output_size
+        self._payload_writer = None
+        return True
 
     async def _compress_body(self, request: BaseRequest) -> None:
         self._start_compression(request)

@@ -119,6 +119,21 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
         headers: initial headers.
     """
 
+    # One response is made per request: the attributes that start out the
+    # same for every response are class defaults, set on the instance only
+    # when they change.
+    _chunked: bool = False
+    _compression: bool = False
+    _compression_force: ContentCoding | None = None
+    _compression_strategy: int | None = None
+    _encoder: ContentEncoder | None = None
+    _keep_alive: bool | None = None
+    _req: BaseRequest | None = None
+    _payload_writer: StreamWriter | None = None
+    _eof_sent: bool = False
+    _must_be_empty_body: bool = False
+    _body_length: int = 0
+
     def __init__(
         self,
         *,
@@ -126,21 +141,16 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
         reason: str | None = None,
         headers: Any = None,
     ) -> None:
-        self._headers: CIMultiDict[str] = CIMultiDict(headers or ())
+        self._headers: CIMultiDict[str] = (
+            CIMultiDict() if headers is None else CIMultiDict(headers)
+        )
         self._cookies: dict[str, Morsel[str]] = {}
-        self._chunked = False
-        self._compression = False
-        self._compression_force: ContentCoding | None = None
-        self._compression_strategy: int | None = None
-        self._encoder: ContentEncoder | None = None
-        self._keep_alive: bool | None = None
-        self._req: BaseRequest | None = None
-        self._payload_writer: StreamWriter | None = None
-        self._eof_sent = False
-        self._must_be_empty_body = False
-        self._body_length = 0
         self._state: dict[Any, Any] = {}
-        self.set_status(status, reason)
+        if reason is None and type(status) is int and 100 <= status <= 999:
+            self._status = status
+            self._reason = _REASONS.get(status, "")
+        else:
+            self.set_status(status, reason)
 
     # -- status -------------------------------------------------------------
 
@@ -424,17 +434,27 @@ class StreamResponse(MutableMapping[Any, Any], ContentHeadersMixin):
         await request._prepare_hook(self)
         return await self._start(request)
 
+    def _send_at_once(self, request: BaseRequest) -> bool:
+        """Send the whole response now, without awaiting, if it can be.
+
+        The server tries this first for a response its handler returned
+        unprepared; :class:`~aioweb.web.Response` sends its head and a bytes
+        body in one write here. False means "prepare it and write the body
+        the usual way".
+        """
+        return False
+
     async def _start(self, request: BaseRequest) -> StreamWriter:
         self._req = request
         request._response_started = True
         writer = self._payload_writer = request._payload_writer
-        await self._prepare_headers()
+        self._prepare_headers()
         version = request._message.version
         status_line = f"HTTP/{version[0]}.{version[1]} {self._status} {self._reason}"
         await writer.write_headers(status_line, self._headers)
         return writer
 
-    async def _prepare_headers(self) -> None:
+    def _prepare_headers(self) -> None:
         request = self._req
         writer = self._payload_writer
         assert request is not None and writer is not None

@@ -38,6 +38,11 @@ _first: Final = itemgetter(0)
 _second: Final = itemgetter(1)
 # Status lines repeat too ("HTTP/1.1 200 OK"); request lines rarely do.
 _good_status_lines: set[str] = set()
+# Whole heads repeat as well: a server answers most requests with the same
+# few (only Date changes, once a second). A head found here was checked
+# when it was made; the cache is emptied when full, so it stays small.
+_HEADS_CACHED: Final = 256
+_heads: dict[tuple[str, tuple[tuple[str, str], ...]], bytes] = {}
 
 
 def _show(text: str) -> str:
@@ -114,11 +119,23 @@ def serialize_head(start_line: str, headers: Iterable[tuple[str, str]]) -> bytes
         >>> serialize_head("HTTP/1.1 200 OK", [("Content-Length", "0")])
         b'HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n'
     """
+    fields = tuple(headers)
+    key = (start_line, fields)
+    head = _heads.get(key)
+    if head is not None:
+        return head  # made and checked before
+    head = _serialize(start_line, fields)
+    if len(_heads) >= _HEADS_CACHED:
+        _heads.clear()
+    _heads[key] = head
+    return head
+
+
+def _serialize(start_line: str, fields: tuple[tuple[str, str], ...]) -> bytes:
     if start_line not in _good_status_lines:
         validate_start_line(start_line)
         if start_line.startswith("HTTP/") and len(_good_status_lines) < 256:
             _good_status_lines.add(start_line)
-    fields = list(headers)
     if not _good_names.issuperset(map(_first, fields)):
         for name, _ in fields:
             validate_field(name, "")

@@ -38,8 +38,10 @@ and the first body's reader still gets all its bytes. Flow control follows
 from the readers: a full reader pauses reading on the protocol, so the parser
 gets no more bytes until the consumer catches up.
 
-Bodies that cannot hold a byte (``Content-Length: 0``) get the shared
-:data:`~aioweb.protocol.EMPTY_PAYLOAD`.
+Bodies that cannot hold a byte (``Content-Length: 0``, and with
+``length_required=True`` a message with neither Content-Length nor chunked
+framing: a request, RFC 9112 §6.3) get the shared
+:data:`~aioweb.protocol.EMPTY_PAYLOAD`: no reader is made for them.
 
 An owner whose users expect errors of its own layer (the client's
 ``ClientPayloadError``) passes ``payload_error``: every body error goes
@@ -126,12 +128,16 @@ class HttpMessageStreams(Generic[HeadT]):
             :func:`~aioweb.protocol.get_decoder`); None for no limit.
         payload_error: turns each body error into the one the reader
             raises (its cause is set to the original); None keeps them.
+        length_required: a message without Content-Length or chunked
+            framing has no body (requests, RFC 9112 §6.3); when False such
+            a body runs until the connection closes (responses).
     """
 
     __slots__ = (
         "_decoder",
         "_decompress",
         "_head",
+        "_length_required",
         "_limit",
         "_loop",
         "_max_decompressed_size",
@@ -155,8 +161,10 @@ class HttpMessageStreams(Generic[HeadT]):
         max_decompressed_size: int | None = None,
         max_ratio: float | None = DEFAULT_MAX_RATIO,
         payload_error: Callable[[PayloadError], BaseException] | None = None,
+        length_required: bool = False,
     ) -> None:
         self._sink = sink
+        self._length_required = length_required
         self._payload_error = payload_error
         self._decompress = decompress
         self._max_decompressed_size = max_decompressed_size
@@ -186,7 +194,10 @@ class HttpMessageStreams(Generic[HeadT]):
     def on_headers_complete(self, head: MessageHead) -> None:
         """Make the message's body reader and deliver ``(head, payload)``."""
         payload: StreamReader
-        if head.content_length == 0 and not head.chunked:
+        length = head.content_length
+        if not head.chunked and (
+            length == 0 or (length is None and self._length_required)
+        ):
             payload = EMPTY_PAYLOAD
         else:
             payload = StreamReader(

@@ -88,10 +88,15 @@ class StreamWriter:
         [b'HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok']
     """
 
-    length: int | None
-    chunked: bool
-    buffer_size: int
-    output_size: int
+    # A writer is made per message: the attributes every one starts with
+    # are class defaults, set on the instance when they change.
+    length: int | None = None
+    chunked: bool = False
+    buffer_size: int = 0
+    output_size: int = 0
+    _eof: bool = False
+    _head: bytes | None = None
+    _compress: ContentEncoder | None = None
 
     def __init__(
         self,
@@ -102,13 +107,6 @@ class StreamWriter:
     ) -> None:
         self._protocol = protocol
         self.loop = loop
-        self.length = None
-        self.chunked = False
-        self.buffer_size = 0
-        self.output_size = 0
-        self._eof = False
-        self._head: bytes | None = None
-        self._compress: ContentEncoder | None = None
         self._on_chunk_sent = on_chunk_sent
         self._on_headers_sent = on_headers_sent
 
@@ -233,6 +231,47 @@ class StreamWriter:
             self._write(parts)
         self._eof = True
         await self.drain()
+
+    def write_message(self, head: bytes, body: bytes = b"") -> None:
+        """Write a serialised head and the whole body at once; end the message.
+
+        The synchronous path for a message known in full: one
+        ``transport.write``, no awaiting. The body is counted against
+        ``length`` like any other, but neither coded nor chunked: use
+        :meth:`write_headers` and :meth:`write_eof` for those. The caller
+        awaits :meth:`drain` if the protocol's writing is paused.
+
+        Args:
+            head: the head, e.g. from :func:`~aioweb.protocol.serialize_head`.
+            body: the body's bytes (empty for a message without one).
+
+        Raises:
+            RuntimeError: the message was already ended or its head given to
+                :meth:`write_headers`, or coding or chunking is enabled.
+            ContentLengthError: the body passes ``length``; nothing is
+                written.
+            ConnectionResetError: the connection is closed or lost.
+        """
+        if self._eof:
+            raise RuntimeError("write_message() after write_eof()")
+        if self._compress is not None or self.chunked:
+            raise RuntimeError("write_message() sends neither coded nor chunked")
+        length = self.length
+        if length is not None and body:
+            if len(body) > length:
+                raise ContentLengthError(
+                    f"body passes its Content-Length by {len(body) - length} bytes",
+                    status=500,
+                )
+            self.length = length - len(body)
+        if self._head is not None:
+            raise RuntimeError("write_message() after write_headers()")
+        transport = self._checked_transport()
+        data = head + body if body else head
+        self.buffer_size += len(data)
+        self.output_size += len(data)
+        transport.write(data)
+        self._eof = True
 
     def set_eof(self) -> None:
         """Mark the body as ended without writing (e.g. for a HEAD response)."""

@@ -125,13 +125,7 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
             allowed |= methods
 
         index = self._index
-        part = path
-        if path.count("/") > self._max_depth:
-            # No key is deeper than _max_depth segments: start there.
-            cut = -1
-            for _ in range(self._max_depth + 1):
-                cut = path.find("/", cut + 1)
-            part = path[:cut] or "/"
+        part = self._first_key(path)
         while part:
             for resource, resolve_sync in index.get(part, ()):
                 if resolve_sync is not None:  # no coroutine for the common case
@@ -148,6 +142,43 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
         if allowed:
             return MatchInfoError(HTTPMethodNotAllowed(request.method, allowed))
         return MatchInfoError(HTTPNotFound())
+
+    def _first_key(self, path: str) -> str:
+        if path.count("/") > self._max_depth:
+            # No key is deeper than _max_depth segments: start there.
+            cut = -1
+            for _ in range(self._max_depth + 1):
+                cut = path.find("/", cut + 1)
+            return path[:cut] or "/"
+        return path
+
+    def _match_now(self, method: str, raw_path: str) -> UrlMappingMatchInfo | None:
+        """The match found without awaiting anything, if there is one.
+
+        The common case (plain and dynamic resources) needs no coroutine;
+        None sends the caller to :meth:`resolve`, which also answers the
+        failures (404, 405, 400) and the resources that must be awaited
+        (domain sub-applications, custom resources).
+        """
+        if self._domain_resources:
+            return None
+        try:
+            path = decode_path(raw_path)
+        except InvalidPath:
+            return None
+        index = self._index
+        part = self._first_key(path)
+        while part:
+            for _resource, resolve_sync in index.get(part, ()):
+                if resolve_sync is None:
+                    return None
+                match_info = resolve_sync(method, path)[0]
+                if match_info is not None:
+                    return match_info
+            if part == "/":
+                break
+            part = part.rpartition("/")[0] or "/"
+        return None
 
     # -- the mapping of named resources -------------------------------------
 
