@@ -67,6 +67,16 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         max_msg_size: the largest message, decompressed (0: no limit).
     """
 
+    # Its own attributes in slots: an idle WebSocket is kept for as long as
+    # its client stays, thousands of them per process.
+    __slots__ = (
+        "_compress",
+        "_connection",
+        "_protocols",
+        "_server_shutdown",
+        "_started",
+    )
+
     def __init__(
         self,
         *,
@@ -91,16 +101,14 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         )
         self._protocols = tuple(protocols)
         self._compress = compress
-        self._handshake: HandshakeResult | None = None
+        self._started = False
         self._connection: RequestHandler | None = None
         self._server_shutdown = False
 
     @property
     def compress(self) -> bool:
         """Whether permessage-deflate was negotiated (or, before, accepted)."""
-        if self._handshake is None:
-            return self._compress
-        return bool(self._handshake.extensions)
+        return self._compress
 
     def _check_handshake(self, request: BaseRequest) -> HandshakeResult:
         version = request.version
@@ -126,7 +134,7 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         Raises:
             RuntimeError: already prepared.
         """
-        if self._handshake is not None:
+        if self._started:
             raise RuntimeError("Already started")
         try:
             result = self._check_handshake(request)
@@ -147,7 +155,9 @@ class WebSocketResponse(StreamResponse, WebSocketBase):
         if self._payload_writer is not None or self._eof_sent:
             return self._payload_writer
         result = self._check_handshake(request)
-        self._handshake = result
+        # Only what the WebSocket needs later is kept of the handshake.
+        self._started = True
+        self._compress = bool(result.extensions)
         for name, value in result.headers:
             self._headers[name] = value
         writer = await super().prepare(request)

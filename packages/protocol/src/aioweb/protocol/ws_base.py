@@ -367,7 +367,8 @@ class WebSocketBase:
         writer = self._writer
         if writer is None:
             raise RuntimeError(self._NOT_CONNECTED)
-        await writer.send_message(data, compress)
+        if writer.write_message(data, compress):
+            await writer.drain()
 
     async def send_bytes(self, data: bytes, compress: int | None = None) -> None:
         """Send a binary message.
@@ -388,7 +389,8 @@ class WebSocketBase:
         writer = self._writer
         if writer is None:
             raise RuntimeError(self._NOT_CONNECTED)
-        await writer.send_message(data, compress)
+        if writer.write_message(data, compress):
+            await writer.drain()
 
     async def send_json(
         self,
@@ -533,7 +535,18 @@ class WebSocketBase:
             try:
                 self._waiting = True
                 try:
-                    message = await reader.read(timeout)
+                    if timeout is None:
+                        # reader.read() without its coroutine: this runs
+                        # once per message.
+                        waiter = reader.waiter()
+                        if waiter is not None:
+                            try:
+                                await waiter
+                            finally:
+                                reader.stop_waiting()
+                        message = reader.take()
+                    else:
+                        message = await reader.read(timeout)
                 finally:
                     self._waiting = False
                     close_wait = self._close_wait

@@ -237,24 +237,51 @@ class WebSocketReader:
             asyncio.TimeoutError: nothing arrived in ``timeout`` seconds.
             RuntimeError: another coroutine is already waiting.
         """
-        queue = self._queue
-        if not queue and not self._eof:
-            if self._waiter is not None:
-                raise RuntimeError("read() called while another coroutine is waiting")
-            loop = asyncio.get_running_loop()
-            waiter = self._waiter = loop.create_future()
+        waiter = self.waiter()
+        if waiter is not None:
             if timeout is None:
                 try:
                     await waiter
                 finally:
                     self._waiter = None
             else:
-                timer = loop.call_later(timeout, _time_out, waiter)
+                timer = waiter.get_loop().call_later(timeout, _time_out, waiter)
                 try:
                     await waiter
                 finally:
                     self._waiter = None
                     timer.cancel()
+        return self.take()
+
+    def waiter(self) -> asyncio.Future[None] | None:
+        """A future that is done once :meth:`take` has something to return;
+        ``None`` if it has already.
+
+        :meth:`read` in two halves, for a caller that awaits the future
+        itself (one coroutine less per message); it must then call
+        :meth:`stop_waiting` once the future is done or abandoned.
+
+        Raises:
+            RuntimeError: another coroutine is already waiting.
+        """
+        if self._queue or self._eof:
+            return None
+        if self._waiter is not None:
+            raise RuntimeError("read() called while another coroutine is waiting")
+        waiter = self._waiter = asyncio.get_running_loop().create_future()
+        return waiter
+
+    def stop_waiting(self) -> None:
+        """Forget the future :meth:`waiter` returned."""
+        self._waiter = None
+
+    def take(self) -> WSMessage:
+        """The next message, once :meth:`waiter` says there is one.
+
+        Raises:
+            WebSocketError: as :meth:`read`.
+        """
+        queue = self._queue
         if queue:
             message, size = queue.pop(0)
             self._size -= size
@@ -275,21 +302,26 @@ class WebSocketReader:
     def _read_events(self) -> None:
         connection = self._connection
         next_event = connection.next_event
+        queue = self._queue
         owed = False
         try:
             event = next_event()
             while event is not None:
-                # Data messages first, without a call: this runs once per
-                # message. tuple.__new__ skips the NamedTuple constructor's
-                # argument handling.
+                # Data messages inline: this runs once per message.
+                # tuple.__new__ skips the NamedTuple constructor's argument
+                # handling; flow control and the wake-up follow the batch.
                 if type(event) is Binary:
                     data = event.data
-                    self._put(
-                        tuple.__new__(WSMessage, (_BINARY, data, None)), len(data)
+                    queue.append(
+                        (tuple.__new__(WSMessage, (_BINARY, data, None)), len(data))
                     )
+                    self._size += len(data)
                 elif type(event) is Text:
                     text = event.data
-                    self._put(tuple.__new__(WSMessage, (_TEXT, text, None)), len(text))
+                    queue.append(
+                        (tuple.__new__(WSMessage, (_TEXT, text, None)), len(text))
+                    )
+                    self._size += len(text)
                 elif self._on_event(event):
                     owed = True
                 event = next_event()
@@ -301,6 +333,8 @@ class WebSocketReader:
             error.__cause__ = exc
             self.set_exception(error)
             return
+        if queue:
+            self._queued()
         if owed or self._eof or self._pong_owed is not None:
             self._write_pending()
 
@@ -361,11 +395,14 @@ class WebSocketReader:
         return False
 
     def _put(self, message: WSMessage, size: int) -> None:
-        queue = self._queue
-        queue.append((message, size))
+        self._queue.append((message, size))
         self._size += size
+        self._queued()
+
+    def _queued(self) -> None:
+        """Messages were queued: pause reading above the limits, wake read()."""
         if not self._paused and (
-            self._size > self._limit or len(queue) > self._max_messages
+            self._size > self._limit or len(self._queue) > self._max_messages
         ):
             self._paused = True
             self._flow.pause_reading()

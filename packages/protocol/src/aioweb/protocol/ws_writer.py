@@ -64,20 +64,25 @@ class WebSocketWriter:
             raise ConnectionResetError("Cannot write to closing transport")
         self.transport.write(data)
 
-    async def send_message(
+    def write_message(
         self, message: bytes | str, compress: bool | int | None = None
-    ) -> None:
-        """Send a whole data message: text for ``str``, binary for bytes.
+    ) -> bool:
+        """Write a whole data message now: text for ``str``, binary for bytes.
 
-        The path every ``send_str``/``send_bytes`` takes, kept short: one
-        frame from the connection, one write, and a wait only while the
-        transport's buffer is over its high-water mark.
+        The path every ``send_str``/``send_bytes`` takes, kept short and
+        synchronous: one frame from the connection, one write. The caller
+        awaits :meth:`drain` only when this returns True, so a message
+        costs no coroutine of its own while the transport keeps up.
 
         Args:
             message: the text or the payload.
             compress: this message's compression, as the connection's
                 ``send_text`` takes it (``0`` uncompressed, window bits,
                 ``None`` for the negotiated default).
+
+        Returns:
+            True when the transport's buffer is over its high-water mark:
+            await :meth:`drain` before sending more.
 
         Raises:
             ConnectionResetError: the connection is closing or closed.
@@ -95,9 +100,15 @@ class WebSocketWriter:
         if transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
         transport.write(frame)
-        protocol = self._protocol
-        if protocol.writing_paused:
-            await protocol.drain()
+        return self._protocol.writing_paused
+
+    async def drain(self) -> None:
+        """Wait until the transport can take more.
+
+        Raises:
+            ConnectionResetError: the connection was lost while waiting.
+        """
+        await self._protocol.drain()
 
     def write_frame(
         self, message: bytes | str, opcode: int, compress: bool | int | None = None

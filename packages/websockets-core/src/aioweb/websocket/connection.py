@@ -245,66 +245,66 @@ class WebSocketProtocol:
                 ``close_code``, waits in :meth:`data_to_send`; the caller
                 sends it and closes the TCP connection.
         """
+        # One frame, not a call to a helper: this runs twice per message
+        # (the second call finds no frame), and try costs nothing.
+        reader = self._reader
         try:
-            return self._next_event()
+            # Nothing is read after the peer's Close frame (section 5.5.1).
+            while self.state is _OPEN or self.state is _LOCAL_CLOSING:
+                frame = reader.next_frame()
+                if frame is None:
+                    if self._eof:
+                        return self._abnormal_closure()
+                    return None
+                fin, rsv1, opcode, payload = frame
+                if opcode == 0x1 or opcode == 0x2:
+                    if self._message_opcode:
+                        raise ProtocolError(
+                            CloseCode.PROTOCOL_ERROR,
+                            "a new message started before the previous one ended",
+                        )
+                    if fin and not rsv1 and self._assemble:
+                        # The common case: a whole message in one frame.
+                        if len(payload) > self._max_message_size:
+                            raise self._too_big()
+                        if opcode == 0x1:
+                            try:
+                                return Text(payload.decode())
+                            except UnicodeDecodeError as exc:
+                                raise ProtocolError(
+                                    CloseCode.INVALID_TEXT,
+                                    "invalid UTF-8 in a text message",
+                                ) from exc
+                        return Binary(payload)
+                    self._message_opcode = opcode
+                    self._message_parts = []
+                    self._message_compressed = rsv1
+                    self._message_fragments = 0
+                    self._message_size = 0
+                    if opcode == 0x1:
+                        self._utf8 = _Utf8Decoder()
+                    event = self._data_frame(fin, payload)
+                elif opcode == 0x0:
+                    if not self._message_opcode:
+                        raise ProtocolError(
+                            CloseCode.PROTOCOL_ERROR,
+                            "a continuation frame with no message",
+                        )
+                    event = self._data_frame(fin, payload)
+                elif opcode == 0x9:
+                    if self._auto_pong and self.state is State.OPEN:
+                        self._out += self._frame(0xA, payload)
+                    return Ping(payload)
+                elif opcode == 0xA:
+                    return Pong(payload)
+                else:
+                    return self._close_frame(payload)
+                if event is not None:
+                    return event
+            return None
         except ProtocolError as exc:
             self._fail(exc)
             raise
-
-    def _next_event(self) -> Event | None:
-        reader = self._reader
-        # Nothing is read after the peer's Close frame (section 5.5.1).
-        while self.state is _OPEN or self.state is _LOCAL_CLOSING:
-            frame = reader.next_frame()
-            if frame is None:
-                if self._eof:
-                    return self._abnormal_closure()
-                return None
-            fin, rsv1, opcode, payload = frame
-            if opcode == 0x1 or opcode == 0x2:
-                if self._message_opcode:
-                    raise ProtocolError(
-                        CloseCode.PROTOCOL_ERROR,
-                        "a new message started before the previous one ended",
-                    )
-                if fin and not rsv1 and self._assemble:
-                    # The common case: a whole message in one frame.
-                    if len(payload) > self._max_message_size:
-                        raise self._too_big()
-                    if opcode == 0x1:
-                        try:
-                            return Text(payload.decode())
-                        except UnicodeDecodeError as exc:
-                            raise ProtocolError(
-                                CloseCode.INVALID_TEXT,
-                                "invalid UTF-8 in a text message",
-                            ) from exc
-                    return Binary(payload)
-                self._message_opcode = opcode
-                self._message_parts = []
-                self._message_compressed = rsv1
-                self._message_fragments = 0
-                self._message_size = 0
-                if opcode == 0x1:
-                    self._utf8 = _Utf8Decoder()
-                event = self._data_frame(fin, payload)
-            elif opcode == 0x0:
-                if not self._message_opcode:
-                    raise ProtocolError(
-                        CloseCode.PROTOCOL_ERROR, "a continuation frame with no message"
-                    )
-                event = self._data_frame(fin, payload)
-            elif opcode == 0x9:
-                if self._auto_pong and self.state is State.OPEN:
-                    self._out += self._frame(0xA, payload)
-                return Ping(payload)
-            elif opcode == 0xA:
-                return Pong(payload)
-            else:
-                return self._close_frame(payload)
-            if event is not None:
-                return event
-        return None
 
     def _data_frame(self, fin: bool, payload: bytes) -> Event | None:
         """One frame of a message started by a TEXT or BINARY frame."""
