@@ -485,14 +485,23 @@ class ClientSession:
         try:
             with timer:
                 while True:
-                    url, req_auth = choose_auth(
-                        url,
-                        auth,
-                        headers_,
-                        default_auth=self._default_auth,
-                        base_url=self._base_url,
-                        trust_env=self._trust_env,
-                    )
+                    if (
+                        auth is None
+                        and self._default_auth is None
+                        and not self._trust_env
+                        and not url.raw_user
+                        and not url.raw_password
+                    ):
+                        req_auth = None  # no credentials anywhere
+                    else:
+                        url, req_auth = choose_auth(
+                            url,
+                            auth,
+                            headers_,
+                            default_auth=self._default_auth,
+                            base_url=self._base_url,
+                            trust_env=self._trust_env,
+                        )
                     all_cookies: list[tuple[str, Any]] = list(
                         self._cookie_jar.filter_cookies(url).items()
                     )
@@ -502,9 +511,12 @@ class ClientSession:
                         )
                         request_jar.update_cookies(cookies)
                         all_cookies.extend(request_jar.filter_cookies(url).items())
-                    proxy_url, req_proxy_auth = choose_proxy(
-                        url, proxy, proxy_auth, trust_env=self._trust_env
-                    )
+                    if proxy is None and not self._trust_env:
+                        proxy_url, req_proxy_auth = None, proxy_auth
+                    else:
+                        proxy_url, req_proxy_auth = choose_proxy(
+                            url, proxy, proxy_auth, trust_env=self._trust_env
+                        )
                     req = self._request_class(
                         method,
                         url,

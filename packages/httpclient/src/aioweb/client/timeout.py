@@ -159,11 +159,8 @@ class TimerContext:
             raise self._error() from asyncio.CancelledError()
 
     def __enter__(self) -> TimerContext:
-        try:
-            task = asyncio.current_task()
-        except RuntimeError:  # no running loop
-            task = None
-        if task is None or task.get_loop() is not self._loop:
+        task = _current_task(self._loop)
+        if task is None:
             raise RuntimeError("Timeout context manager should be used inside a task")
         # A timer that fired before the block was entered still counts.
         if self._timed_out:
@@ -194,6 +191,16 @@ class TimerContext:
         for task in dict.fromkeys(task for task, _ in self._entries):
             task.cancel()
 
+
+# The task running on a loop now, if any. Before 3.12 asyncio.current_task
+# is Python code around this dict; a timer is entered on every request, so
+# the direct look-up is worth it.
+_current_tasks = getattr(asyncio.tasks, "_current_tasks", None)
+_current_task: Callable[[asyncio.AbstractEventLoop], asyncio.Task[object] | None]
+if sys.version_info < (3, 12) and isinstance(_current_tasks, dict):
+    _current_task = _current_tasks.get
+else:
+    _current_task = asyncio.current_task
 
 if sys.version_info >= (3, 11):
 
