@@ -9,6 +9,7 @@ bytes were cut on the way (a piece may come as ``(part, False)`` and then
 from __future__ import annotations
 
 import gzip
+import itertools
 
 from aioweb.client import ClientResponse, ClientSession
 from aioweb.testkit import FakeServerFactory, Reply
@@ -17,20 +18,16 @@ PIECES = [b"first", b"-", b"the third one" * 50, b"last"]
 
 
 async def chunks_of(response: ClientResponse) -> list[bytes]:
-    """The body as readchunk() divides it: one item per reported chunk end,
-    and the bytes after the last end (none for a chunked body)."""
-    chunks: list[bytes] = []
-    current = b""
-    while True:
-        data, end_of_chunk = await response.content.readchunk()
-        current += data
+    """The body cut where ``iter_chunks()`` (readchunk() in a loop) reports
+    chunk ends; bytes after the last end would be a last, unended piece."""
+    body, ends = b"", [0]
+    async for data, end_of_chunk in response.content.iter_chunks():
+        body += data
         if end_of_chunk:
-            chunks.append(current)
-            current = b""
-        elif not data:
-            break  # (b"", False): the end of the body
-    assert current == b""
-    return chunks
+            ends.append(len(body))
+    if len(body) > ends[-1]:
+        ends.append(len(body))
+    return [body[start:stop] for start, stop in itertools.pairwise(ends)]
 
 
 async def test_readchunk_ends_where_each_chunk_ends(
