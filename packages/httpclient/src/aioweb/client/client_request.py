@@ -120,6 +120,40 @@ class ClientRequest:
         HeaderInjectionError: a header name or value is forbidden.
     """
 
+    # Slots: a request in flight is one of many, and a dict of thirty
+    # attributes is most of its size. A subclass gets a dict of its own.
+    __slots__ = (
+        "__weakref__",
+        "_loop",
+        "_request_info",
+        "_url_auth",
+        "_writer_task",
+        "auth",
+        "body",
+        "chunked",
+        "compress",
+        "expect100",
+        "headers",
+        "method",
+        "original_url",
+        "proxy",
+        "proxy_auth",
+        "proxy_headers",
+        "read_settings",
+        "read_until_eof",
+        "response_class",
+        "server_hostname",
+        "session",
+        "skip_auto_headers",
+        "ssl",
+        "timeout",
+        "timer",
+        "traces",
+        "trust_env",
+        "url",
+        "version",
+    )
+
     DEFAULT_HEADERS: Final = {
         hdrs.ACCEPT: "*/*",
         hdrs.ACCEPT_ENCODING: ACCEPT_ENCODING,
@@ -168,7 +202,7 @@ class ClientRequest:
                 raise InvalidUrlClientError(url, "the URL holds a control character")
             if url.host is None or not url.absolute:
                 raise InvalidUrlClientError(url)
-            if len(_good_urls) >= 512:
+            if len(_good_urls) >= 256:
                 _good_urls.clear()
             _good_urls.add(url)
         self._loop = loop or asyncio.get_running_loop()

@@ -72,19 +72,49 @@ def _default_fallback(response: ClientResponse, body: bytes) -> str:
     return "utf-8"
 
 
+_NO_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
+
+
 class ClientResponse:
     """A response to a request sent by a session.
 
     Made by :meth:`ClientRequest.send`; not meant to be built by hand.
     """
 
-    version: aioweb.protocol.HttpVersion | None = None
-    status: int = None  # type: ignore[assignment]
-    reason: str | None = None
-    content: StreamReader = EMPTY_PAYLOAD
-    _body: bytes | None = None
-    _headers: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
-    _raw_headers: tuple[tuple[bytes, bytes], ...] = ()
+    # Slots: a response in flight is one of many (see ClientRequest). A
+    # subclass gets a dict of its own.
+    __slots__ = (
+        "__weakref__",
+        "_body",
+        "_closed",
+        "_connection",
+        "_continue",
+        "_cookies",
+        "_headers",
+        "_history",
+        "_loop",
+        "_raw_headers",
+        "_real_url",
+        "_released",
+        "_request",
+        "_request_info",
+        "_resolve_charset",
+        "_session",
+        "_timer",
+        "_traces",
+        "_url",
+        "_writer",
+        "content",
+        "method",
+        "reason",
+        "status",
+        "version",
+    )
+
+    version: aioweb.protocol.HttpVersion | None
+    status: int
+    reason: str | None
+    content: StreamReader
 
     def __init__(
         self,
@@ -100,6 +130,13 @@ class ClientResponse:
         session: Any,
         request: ClientRequest | None = None,
     ) -> None:
+        self.version = None
+        self.status = None  # type: ignore[assignment]  # until the head came
+        self.reason = None
+        self.content = EMPTY_PAYLOAD
+        self._body: bytes | None = None
+        self._headers: CIMultiDictProxy[str] = _NO_HEADERS
+        self._raw_headers: tuple[tuple[bytes, bytes], ...] = ()
         self.method = method
         self._real_url = url
         self._url = url.with_fragment(None) if url.raw_fragment else url

@@ -70,7 +70,7 @@ _WS_SCHEMES: Final = frozenset({"ws", "wss"})
 # before any answer.
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f]")
-_URL_CACHE_SIZE: Final = 256
+_URL_CACHE_SIZE: Final = 128
 _RETRYABLE: Final = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
 
 RaiseForStatus = bool | Callable[[ClientResponse], Awaitable[None]]
