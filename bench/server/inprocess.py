@@ -1,9 +1,12 @@
-"""CPU time per request of the hello path, in process, without sockets.
+"""CPU time per request, in process, without sockets.
 
-The server's protocol is fed pipelined requests through a transport that
-only counts responses; the process's CPU time is what is timed, for
-aioweb.web and aiohttp.web alike. ``--profile`` runs aioweb's hello path
-under cProfile instead and prints the top functions by own time.
+The server's protocol is fed requests (``--batch`` of them pipelined per
+read) through a transport that only counts responses; the process's CPU
+time is what is timed, for aioweb.web and aiohttp.web alike, on the
+application of ``servers.py``; ``--case`` picks one of run.py's HTTP cases
+(hello, json, a 1 KiB POST echo, the last of 200 routes). Rounds of the two
+alternate. ``--profile`` runs aioweb's path under cProfile instead and
+prints the top functions by own time.
 """
 
 from __future__ import annotations
@@ -12,12 +15,31 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import web_app  # noqa: E402
 
 #: Requests per data_received call (pipelined); 1 is a client waiting
 #: for each response, as over a socket.
 BATCH = 10
-REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n"
+_HEAD = "{method} {path} HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n"
+REQUEST = (_HEAD.format(method="GET", path="/") + "\r\n").encode()
+#: The cases of run.py, on the same application (servers.py).
+CASES = {
+    "hello": REQUEST,
+    "json": (_HEAD.format(method="GET", path="/json") + "\r\n").encode(),
+    "post": (
+        _HEAD.format(method="POST", path="/echo")
+        + "Content-Type: application/octet-stream\r\nContent-Length: 1024\r\n\r\n"
+        + "x" * 1024
+    ).encode(),
+    "route": (
+        _HEAD.format(method="GET", path="/api/v1/resource199/42") + "\r\n"
+    ).encode(),
+}
 
 
 class CountingTransport(asyncio.Transport):
@@ -60,23 +82,16 @@ class CountingTransport(asyncio.Transport):
         return False
 
 
-async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
-    if module == "aioweb":
-        from aioweb import web
-    else:
-        from aiohttp import web  # type: ignore[no-redef]
-
-    async def hello(request: web.Request) -> web.Response:
-        return web.Response(text="Hello, world")
-
-    app = web.Application()
-    app.router.add_get("/", hello)
+async def measure(
+    module: str, count: int, rounds: int, profile: bool, case: str = "hello"
+) -> float:
+    web, app = web_app(module)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     server = runner.server
     assert server is not None
     best = float("inf")
-    batch = REQUEST * BATCH
+    batch = CASES[case] * BATCH
     profiler = cProfile.Profile() if profile else None
     for _ in range(rounds):
         done = asyncio.get_running_loop().create_future()
@@ -108,20 +123,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--batch", type=int, default=10, help="requests per read")
+    parser.add_argument("--case", choices=list(CASES), default="hello")
     args = parser.parse_args()
     BATCH = args.batch
     if args.profile:
-        asyncio.run(measure("aioweb", args.count, 1, True))
+        asyncio.run(measure("aioweb", args.count, 1, True, args.case))
         return
     # Rounds alternate between the two, so that a busy moment of a shared
     # machine falls on both; the best round of each counts.
     cpu = {"aioweb": 0.0, "aiohttp": 0.0}
     for _ in range(args.rounds):
         for module in cpu:
-            rate = asyncio.run(measure(module, args.count, 1, False))
+            rate = asyncio.run(measure(module, args.count, 1, False, args.case))
             cpu[module] = max(cpu[module], rate)
     print(
-        f"{args.count} hello requests, {BATCH} per read, CPU time, "
+        f"{args.count} {args.case} requests, {BATCH} per read, CPU time, "
         f"best of {args.rounds}"
     )
     for module, rate in cpu.items():

@@ -57,14 +57,20 @@ async def read_limited(
     """
     if max_size and content_length is not None and content_length > max_size:
         raise HTTPRequestEntityTooLarge(max_size, content_length)
-    body = bytearray()
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = await payload.readany()
         if not chunk:
-            return bytes(body)
-        body += chunk
-        if max_size and len(body) > max_size:
-            raise HTTPRequestEntityTooLarge(max_size, len(body))
+            break
+        size += len(chunk)
+        if max_size and size > max_size:
+            raise HTTPRequestEntityTooLarge(max_size, size)
+        chunks.append(chunk)
+        if payload.at_eof():
+            break  # no need to ask again for the empty read that says so
+    # A body that came in one piece is returned as it is, without a copy.
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_urlencoded(

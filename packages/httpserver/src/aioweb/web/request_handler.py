@@ -116,6 +116,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
 
     __slots__ = (
         "_body_activity",
+        "_body_awaited",
         "_body_handle",
         "_body_read_timeout",
         "_close",
@@ -209,6 +210,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         self._idle_since: float | None = None  # when the connection went idle
         self._head_since: float | None = None  # when the head in progress began
         self._body_activity = 0.0  # when the last piece of a body came
+        self._body_awaited = False  # a body is due now (no 100-continue wait)
         self._parser_done = False  # failed, timed out or handed the connection over
         self._discarding = False  # lingering close in progress
         self._handed_over = False
@@ -297,7 +299,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         payload = self._streams.payload
         # Body bytes arrived (the first ones, after 100 Continue, too).
         if payload is not None and (
-            self._body_handle is not None or payload.total_bytes
+            self._body_handle is not None or payload.total_bytes or self._body_awaited
         ):
             self._restart_body_timer()
         if tail is not None:
@@ -344,8 +346,10 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
             and not payload.is_eof()
             and "100-continue" not in head.headers.get("Expect", "").lower()
         ):
-            # With Expect: 100-continue the client waits for us first.
-            self._restart_body_timer()
+            # With Expect: 100-continue the client waits for us first. The
+            # timer is armed once this read is parsed, if the body is still
+            # incomplete then: most bodies come with their heads.
+            self._body_awaited = True
         if len(self._messages) >= self._max_pipelined:
             BaseProtocol.pause_reading(self)
 
@@ -353,6 +357,7 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
         self, head: RequestHead, trailers: CIMultiDictProxy[str] | None
     ) -> None:
         """A body ended: its timer stops."""
+        self._body_awaited = False
         if self._body_handle is not None:
             self._body_handle.cancel()
             self._body_handle = None
