@@ -20,12 +20,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from servers import web_app  # noqa: E402
+from servers import web_app
 
 #: Requests per data_received call (pipelined); 1 is a client waiting
 #: for each response, as over a socket.
 BATCH = 10
-_HEAD = "{method} {path} HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n"
+_HEAD = (
+    "{method} {path} HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n"
+)
 REQUEST = (_HEAD.format(method="GET", path="/") + "\r\n").encode()
 #: The cases of run.py, on the same application (servers.py).
 CASES = {
