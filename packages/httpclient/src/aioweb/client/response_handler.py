@@ -122,7 +122,8 @@ class ResponseHandler(BaseProtocol):
         self._message_done = True
         self._should_close = False
         self._exception: BaseException | None = None
-        self._closed: asyncio.Future[None] = loop.create_future()
+        # Made when first asked for: most connections never are.
+        self._closed: asyncio.Future[None] | None = None
         self.upgraded_tail: bytes | None = None
         self._upgraded_reader: _TailSink | None = None
         #: How many requests were sent on this connection (more than one:
@@ -150,7 +151,12 @@ class ResponseHandler(BaseProtocol):
     @property
     def closed(self) -> asyncio.Future[None]:
         """Resolved once the connection is lost."""
-        return self._closed
+        closed = self._closed
+        if closed is None:
+            closed = self._closed = self._loop.create_future()
+            if self._connection_lost:
+                closed.set_result(None)
+        return closed
 
     def force_close(self) -> None:
         """Mark the connection as not reusable."""
@@ -403,7 +409,7 @@ class ResponseHandler(BaseProtocol):
             waiter.set_exception(error)
             _retrieve(waiter)
         self._wake_continue(False)
-        if not self._closed.done():
+        if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
 
     # -- the streams' sink --------------------------------------------------
