@@ -10,7 +10,9 @@ with 128-byte binary echoes. Rounds interleave the servers (aioweb,
 aiohttp, on asyncio then uvloop), and what counts is the echoes per second
 of the server process's own CPU time (``/proc/PID/stat``), which a shared
 machine disturbs far less than the wall clock. The median round is shown
-beside the best.
+beside the best. ``bare`` (``bare_server.py``) is the floor: an echo
+straight from ``data_received`` on the compiled sans-I/O core, no
+framework, so what it costs is the event loop and the system calls.
 
 ``idle``: COUNT idle WebSockets held against each server by four client
 processes (``load.py idle``); the growth of the server's VmRSS divided by
@@ -20,9 +22,12 @@ COUNT is the cost of one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,7 +37,33 @@ sys.path.insert(0, str(SERVER_BENCH))
 import run as server_run  # noqa: E402  (bench/server/run.py: processes, /proc)
 
 IMPLS = ("aioweb", "aiohttp")
+ECHO_IMPLS = (*IMPLS, "bare")
 LOOPS = ("asyncio", "uvloop")
+
+
+@contextlib.contextmanager
+def start(impl: str, loop: str) -> Iterator[tuple[int, int]]:
+    """A server on core 0; yields (port, pid)."""
+    if impl != "bare":
+        with server_run.server(impl, loop) as started:
+            yield started
+        return
+    port = server_run.free_port()
+    script = str(HERE / "bare_server.py")
+    proc = subprocess.Popen(
+        server_run.pinned(server_run.SERVER_CORE, script, loop, str(port)),
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"the bare server on {loop} did not start")
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def echo(options: argparse.Namespace) -> None:
@@ -40,8 +71,8 @@ def echo(options: argparse.Namespace) -> None:
     per_cpu: dict[tuple[str, str], list[float]] = {}
     for round_ in range(options.rounds):
         for loop in options.loops:
-            for impl in IMPLS:
-                with server_run.server(impl, loop) as (port, pid):
+            for impl in ECHO_IMPLS:
+                with start(impl, loop) as (port, pid):
                     server_run.ws_load(port, 0.5, options.connections)  # warm up
                     cpu = server_run.cpu_seconds(pid)
                     rate, count = server_run.ws_load(
@@ -56,16 +87,17 @@ def echo(options: argparse.Namespace) -> None:
                     flush=True,
                 )
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    print("| loop | measure | aioweb | aiohttp | aioweb/aiohttp |")
-    print("|---|---|---:|---:|---:|")
+    print("| loop | measure | aioweb | aiohttp | bare | aioweb/aiohttp |")
+    print("|---|---|---:|---:|---:|---:|")
     for loop in options.loops:
         for label, table in (("echoes/s", rates), ("echoes/CPU s", per_cpu)):
             for pick, name in ((max, "best"), (statistics.median, "median")):
                 ours = pick(table[("aioweb", loop)])
                 theirs = pick(table[("aiohttp", loop)])
+                floor = pick(table[("bare", loop)])
                 print(
                     f"| {loop} | {label} ({name}) | {ours:,.0f} | {theirs:,.0f} "
-                    f"| {ours / theirs:.2f}x |"
+                    f"| {floor:,.0f} | {ours / theirs:.2f}x |"
                 )
 
 

@@ -170,3 +170,21 @@ def test_deflate_object_window_override() -> None:
     inflater = zlib.decompressobj(-15)
     assert inflater.decompress(one + b"\x00\x00\xff\xff") == b"abc" * 100
     assert inflater.decompress(two + b"\x00\x00\xff\xff") == b"abc" * 100
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536])
+def test_plain_frames_around_a_fragmented_message(size: int) -> None:
+    server = WebSocketProtocol(Role.SERVER)
+    client = WebSocketProtocol(Role.CLIENT)
+    whole = server.send_binary(b"a" * size)
+    header = 2 if size < 126 else 4 if size < 65536 else 10
+    assert whole[0] == 0x82 and len(whole) == header + size
+    wire = whole + server.send_text("x" * size, final=False)
+    wire += server.send_text("end")  # a continuation, not a new message
+    wire += server.send_text("again")
+    assert wire[-7:] == b"\x81\x05again"
+    assert receive(client, wire) == [
+        Binary(b"a" * size),
+        Text("x" * size + "end"),
+        Text("again"),
+    ]

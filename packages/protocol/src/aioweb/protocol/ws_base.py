@@ -542,8 +542,9 @@ class WebSocketBase:
                         if waiter is not None:
                             try:
                                 await waiter
-                            finally:
+                            except BaseException:
                                 reader.stop_waiting()
+                                raise
                         message = reader.take()
                     else:
                         message = await reader.read(timeout)

@@ -65,6 +65,8 @@ DEFAULT_PONG_BACKLOG = 2**16
 _NO_STATUS = 1005
 _TEXT = WSMsgType.TEXT
 _BINARY = WSMsgType.BINARY
+#: The message type of each data event.
+_DATA_TYPES: dict[type[Event], WSMsgType] = {Text: _TEXT, Binary: _BINARY}
 
 
 class ReadFlowControl(Protocol):
@@ -105,6 +107,7 @@ class WebSocketReader:
         "_exception",
         "_flow",
         "_limit",
+        "_loop",
         "_max_messages",
         "_paused",
         "_pong_backlog",
@@ -148,6 +151,9 @@ class WebSocketReader:
         self._eof = False
         self._exception: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
+        # The loop, found at the first wait (asking for it each time costs
+        # more than the rest of a wait's set-up).
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._write_buffer_size = write_buffer_size
         self._pong_backlog = pong_backlog
         # The payload of the latest ping not answered yet.
@@ -258,8 +264,8 @@ class WebSocketReader:
         ``None`` if it has already.
 
         :meth:`read` in two halves, for a caller that awaits the future
-        itself (one coroutine less per message); it must then call
-        :meth:`stop_waiting` once the future is done or abandoned.
+        itself (one coroutine less per message); :meth:`take` forgets the
+        future, and a caller that abandons it calls :meth:`stop_waiting`.
 
         Raises:
             RuntimeError: another coroutine is already waiting.
@@ -268,7 +274,10 @@ class WebSocketReader:
             return None
         if self._waiter is not None:
             raise RuntimeError("read() called while another coroutine is waiting")
-        waiter = self._waiter = asyncio.get_running_loop().create_future()
+        loop = self._loop
+        if loop is None:
+            loop = self._loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
         return waiter
 
     def stop_waiting(self) -> None:
@@ -281,6 +290,7 @@ class WebSocketReader:
         Raises:
             WebSocketError: as :meth:`read`.
         """
+        self._waiter = None
         queue = self._queue
         if queue:
             message, size = queue.pop(0)
@@ -303,6 +313,7 @@ class WebSocketReader:
         connection = self._connection
         next_event = connection.next_event
         queue = self._queue
+        added = 0
         owed = False
         try:
             event = next_event()
@@ -310,22 +321,19 @@ class WebSocketReader:
                 # Data messages inline: this runs once per message.
                 # tuple.__new__ skips the NamedTuple constructor's argument
                 # handling; flow control and the wake-up follow the batch.
-                if type(event) is Binary:
-                    data = event.data
+                message_type = _DATA_TYPES.get(type(event))
+                if message_type is not None:
+                    data = event.data  # type: ignore[union-attr]  # Text, Binary
+                    size = len(data)
                     queue.append(
-                        (tuple.__new__(WSMessage, (_BINARY, data, None)), len(data))
+                        (tuple.__new__(WSMessage, (message_type, data, None)), size)
                     )
-                    self._size += len(data)
-                elif type(event) is Text:
-                    text = event.data
-                    queue.append(
-                        (tuple.__new__(WSMessage, (_TEXT, text, None)), len(text))
-                    )
-                    self._size += len(text)
+                    added += size
                 elif self._on_event(event):
                     owed = True
                 event = next_event()
         except ProtocolError as exc:
+            self._size += added
             # The connection failed itself (RFC 6455 §7.1.7); its Close frame
             # waits in data_to_send.
             self._write_pending()
@@ -334,7 +342,15 @@ class WebSocketReader:
             self.set_exception(error)
             return
         if queue:
-            self._queued()
+            self._size += added
+            if not self._paused and (
+                self._size > self._limit or len(queue) > self._max_messages
+            ):
+                self._paused = True
+                self._flow.pause_reading()
+            waiter = self._waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
         if owed or self._eof or self._pong_owed is not None:
             self._write_pending()
 

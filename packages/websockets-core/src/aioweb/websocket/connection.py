@@ -108,6 +108,7 @@ class WebSocketProtocol:
         "_message_parts",
         "_message_size",
         "_out",
+        "_plain_out",
         "_reader",
         "_send_compressed",
         "_send_opcode",
@@ -180,6 +181,9 @@ class WebSocketProtocol:
         # The message being sent in fragments, if any.
         self._send_opcode = 0
         self._send_compressed = False
+        # Whole messages go out as plain frames: unmasked, uncompressed and
+        # no fragmented message open (false while one is).
+        self._plain_out = not self._mask and deflate is None
 
     def __repr__(self) -> str:
         return f"<WebSocketProtocol {self.role.value} {self.state.value}>"
@@ -470,7 +474,14 @@ class WebSocketProtocol:
                 binary message is being sent.
             ValueError: ``compress`` is a number but not 0 or 8 to 15.
         """
-        return self._send_data(0x1, data.encode(), final, compress)
+        payload = data.encode()
+        if final and compress is None and self._plain_out and self.state is _OPEN:
+            # _plain_frame inline: this is the message path.
+            size = len(payload)
+            if size < 126:
+                return bytes((0x81, size)) + payload
+            return _plain_frame(0x81, payload)
+        return self._send_data(0x1, payload, final, compress)
 
     def send_binary(
         self,
@@ -491,29 +502,23 @@ class WebSocketProtocol:
                 text message is being sent.
             ValueError: as for :meth:`send_text`.
         """
-        return self._send_data(0x2, bytes(data), final, compress)
+        payload = bytes(data)
+        if final and compress is None and self._plain_out and self.state is _OPEN:
+            # _plain_frame inline: this is the message path.
+            size = len(payload)
+            if size < 126:
+                return bytes((0x82, size)) + payload
+            return _plain_frame(0x82, payload)
+        return self._send_data(0x2, payload, final, compress)
 
     def _send_data(
         self, opcode: int, data: bytes, final: bool, compress: bool | int | None
     ) -> bytes:
         state = self.state
-        if (
-            final
-            and state is _OPEN
-            and not self._send_opcode
-            and self._deflate is None
-            and not self._mask
-        ):
-            # The common server case: a whole message, unmasked and
-            # uncompressed, its header built here (section 5.2).
+        if final and state is _OPEN and self._plain_out:
             if compress is not None:
                 _window_bits(compress)  # refused alike on every connection
-            size = len(data)
-            if size < 126:
-                return bytes((0x80 | opcode, size)) + data
-            if size < 0x10000:
-                return _pack_16(0x80 | opcode, 126, size) + data
-            return _pack_64(0x80 | opcode, 127, size) + data
+            return _plain_frame(0x80 | opcode, data)
         if state is not State.OPEN and state is not State.REMOTE_CLOSING:
             # Section 5.5.1: no data frame after our Close frame.
             raise LocalProtocolError(f"cannot send data in state {state.name}")
@@ -540,9 +545,11 @@ class WebSocketProtocol:
             data = self._deflate.compress(data, final, window_bits or None)
         if final:
             self._send_opcode = 0
+            self._plain_out = not self._mask and self._deflate is None
         else:
             self._send_opcode = opcode
             self._send_compressed = compressed
+            self._plain_out = False
         return self._frame(frame_opcode, data, final, rsv1)
 
     def send_ping(self, data: bytes = b"") -> bytes:
@@ -630,6 +637,17 @@ class WebSocketProtocol:
         masked = bytearray(payload)
         apply_mask(masked, key)
         return header + key + masked
+
+
+def _plain_frame(first: int, payload: bytes) -> bytes:
+    """A whole frame, unmasked and uncompressed: the header built inline
+    (RFC 6455 section 5.2), the common case of a server's message."""
+    size = len(payload)
+    if size < 126:
+        return bytes((first, size)) + payload
+    if size < 0x10000:
+        return _pack_16(first, 126, size) + payload
+    return _pack_64(first, 127, size) + payload
 
 
 def _window_bits(compress: bool | int) -> int | None:
