@@ -318,3 +318,47 @@ async def test_continue_delay_observed_by_real_clients() -> None:
         assert response.status_code == 417
         assert len(server.requests) == 1
         assert len(server.errors) == 1
+
+
+async def test_reset_before_any_byte_seen_by_a_real_client() -> None:
+    async with (
+        FakeServer(Reply(cut_after=0, end=End.RESET)) as server,
+        httpx.AsyncClient() as client,
+    ):
+        with pytest.raises(httpx.ReadError):
+            await client.get(server.url)
+
+
+async def test_close_mid_head_seen_by_a_real_client() -> None:
+    reply = Reply(body=b"y" * 100, cut_after=20, end=End.CLOSE)
+    async with FakeServer(reply) as server, httpx.AsyncClient() as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get(server.url)
+
+
+async def test_hang_trips_a_real_client_read_timeout() -> None:
+    async with (
+        FakeServer(Hang()) as server,
+        httpx.AsyncClient(timeout=httpx.Timeout(5, read=0.2)) as client,
+    ):
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get(server.url)
+        assert len(server.requests) == 1
+
+
+async def test_gzip_bomb_inflates_in_a_real_client() -> None:
+    limit = 32 << 20
+    async with (
+        FakeServer(gzip_bomb(size=1 << 30)) as server,
+        httpx.AsyncClient() as client,
+        client.stream("GET", server.url) as response,
+    ):
+        assert response.headers["Content-Encoding"] == "gzip"
+        inflated = 0
+        async for piece in response.aiter_bytes():
+            inflated += len(piece)
+            if inflated > limit:
+                break
+        # Zeros inflate about a thousandfold: a small download, a large body.
+        assert inflated > limit
+        assert response.num_bytes_downloaded < limit // 100
