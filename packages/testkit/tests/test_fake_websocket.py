@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import struct
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import pytest
 
-from aioweb.testkit import FakeWebSocketServer, Message
+from aioweb.testkit import FakeWebSocketServer, Message, RecordedFrame
 
 # RFC 6455 section 1.3's worked example.
 SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -235,3 +236,125 @@ async def test_closing_handshake_started_by_the_server(connect: Any) -> None:
         # No second close frame: the server just ends the TCP connection.
         assert await asyncio.wait_for(peer.reader.read(), 5) == b""
     assert server.close_codes == [1001]
+
+
+DEFLATE_OFFER = (
+    b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+)
+
+
+def deflated(data: bytes) -> bytes:
+    """``data`` compressed as one permessage-deflate message (RFC 7692 7.2.1)."""
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    out = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    assert out.endswith(b"\x00\x00\xff\xff")
+    return out[:-4]
+
+
+async def test_frames_are_recorded_as_they_came(connect: Any) -> None:
+    async with FakeWebSocketServer() as server:
+        peer = await connect(server)
+        await peer.send(handshake())
+        await peer.read_head()
+        await peer.send(
+            client_frame(0x1, b"frag", fin=False)
+            + client_frame(0x9, b"beat")
+            + client_frame(0x0, b"ment")
+        )
+        assert await read_frame(peer.reader) == (0xA, b"beat")
+        assert await read_frame(peer.reader) == (0x1, b"fragment")
+    assert server.frames == [
+        RecordedFrame(False, 0x1, False, b"frag"),
+        RecordedFrame(True, 0x9, False, b"beat"),
+        RecordedFrame(True, 0x0, False, b"ment"),
+    ]
+
+
+async def test_deflate_is_negotiated_and_inflated_with_aiohttp() -> None:
+    text = "compress me " * 500
+    async with (
+        FakeWebSocketServer(deflate=True) as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url, compress=15) as ws,
+    ):
+        assert ws.compress == 15
+        await ws.send_str(text)
+        assert await ws.receive_str(timeout=5) == text  # the echo, plain
+        await ws.send_bytes(b"\x00" * 10_000)
+        assert await ws.receive_bytes(timeout=5) == b"\x00" * 10_000
+    assert server.messages == [text, b"\x00" * 10_000]
+    first, second = (f for f in server.frames if f.opcode in (0x1, 0x2))
+    assert first.rsv1 and len(first.payload) < len(text) // 10
+    assert second.rsv1 and len(second.payload) < 1000
+    offer = server.requests[0].headers["Sec-WebSocket-Extensions"]
+    assert "permessage-deflate" in offer
+
+
+async def test_without_deflate_nothing_is_negotiated() -> None:
+    async with (
+        FakeWebSocketServer() as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url, compress=15) as ws,
+    ):
+        assert ws.compress == 0
+        await ws.send_str("plain")
+        assert await ws.receive_str(timeout=5) == "plain"
+    assert [f.rsv1 for f in server.frames if f.opcode == 0x1] == [False]
+
+
+async def test_deflate_answer_names_only_the_server_parameters(connect: Any) -> None:
+    async with FakeWebSocketServer(deflate=True) as server:
+        peer = await connect(server)
+        offer = (
+            b"Sec-WebSocket-Extensions: x-unknown, permessage-deflate; bogus, "
+            b"permessage-deflate; server_no_context_takeover; "
+            b"client_max_window_bits\r\n"
+        )
+        await peer.send(handshake()[:-2] + offer + b"\r\n")
+        _, headers = await peer.read_head()
+    assert headers["sec-websocket-extensions"] == (
+        "permessage-deflate; server_no_context_takeover"
+    )
+
+
+async def test_compressed_messages_keep_the_client_context(connect: Any) -> None:
+    async with FakeWebSocketServer(deflate=True) as server:
+        peer = await connect(server)
+        await peer.send(handshake()[:-2] + DEFLATE_OFFER + b"\r\n")
+        await peer.read_head()
+        compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        for text in (b"hello hello", b"hello again"):
+            data = compressor.compress(text) + compressor.flush(zlib.Z_SYNC_FLUSH)
+            frame = bytearray(client_frame(0x1, data[:-4]))
+            frame[0] |= 0x40  # RSV1: compressed
+            await peer.send(bytes(frame))
+            assert await read_frame(peer.reader) == (0x1, text)
+
+
+@pytest.mark.parametrize(
+    ("deflate", "frame", "code"),
+    [
+        # RSV1 without the extension (RFC 6455 section 5.2).
+        (False, (0x1, deflated(b"hi"), 0x40), 1002),
+        # Compressed data that does not inflate (RFC 7692 section 8).
+        (True, (0x1, b"\xff\xff\xff\xff", 0x40), 1007),
+        # RSV1 on a control frame (RFC 7692 section 6.1).
+        (True, (0x9, b"", 0x40), 1002),
+        # Larger than max_message_size once inflated.
+        (True, (0x2, deflated(bytes(2000)), 0x40), 1009),
+    ],
+)
+async def test_bad_compressed_frames_close_the_connection(
+    connect: Any, deflate: bool, frame: tuple[int, bytes, int], code: int
+) -> None:
+    opcode, payload, bits = frame
+    async with FakeWebSocketServer(deflate=deflate, max_message_size=1000) as server:
+        peer = await connect(server)
+        await peer.send(handshake()[:-2] + DEFLATE_OFFER + b"\r\n")
+        _, headers = await peer.read_head()
+        assert ("sec-websocket-extensions" in headers) is deflate
+        raw = bytearray(client_frame(opcode, payload))
+        raw[0] |= bits
+        await peer.send(bytes(raw))
+        answer, body = await read_frame(peer.reader)
+    assert (answer, body[:2]) == (0x8, struct.pack("!H", code))

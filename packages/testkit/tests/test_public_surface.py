@@ -11,6 +11,7 @@ PUBLIC = {
     "FakeListener",
     "TLSCertificates",
     "RecordedRequest",
+    "RecordedFrame",
     "BadRequest",
     "Action",
     "Reply",

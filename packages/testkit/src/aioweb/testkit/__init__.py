@@ -32,6 +32,7 @@ from .fake import (
     Message,
     MessageHandler,
     RawReply,
+    RecordedFrame,
     RecordedRequest,
     Reply,
     Script,
@@ -87,6 +88,7 @@ __all__ = (
     "FakeListener",
     "TLSCertificates",
     "RecordedRequest",
+    "RecordedFrame",
     "BadRequest",
     # what fake servers answer
     "Action",

@@ -27,7 +27,7 @@ from .replies import (
 )
 from .server import FakeServer, Handler, Script, redirect_loop, routes
 from .tls import TLSCertificates
-from .websocket import FakeWebSocketServer, Message, MessageHandler
+from .websocket import FakeWebSocketServer, Message, MessageHandler, RecordedFrame
 
 __all__ = (
     "FakeListener",
@@ -36,6 +36,7 @@ __all__ = (
     "FakeServerFactory",
     "TLSCertificates",
     "RecordedRequest",
+    "RecordedFrame",
     "BadRequest",
     "Action",
     "Reply",

@@ -24,13 +24,15 @@ import hashlib
 import inspect
 import ssl
 import struct
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from .listener import FakeListener
 from .recording import BadRequest, RecordedRequest, read_request
 from .replies import End, Reply
 
-__all__ = ("FakeWebSocketServer", "Message", "MessageHandler")
+__all__ = ("FakeWebSocketServer", "Message", "MessageHandler", "RecordedFrame")
 
 #: A WebSocket message: ``str`` for text, ``bytes`` for binary.
 Message = str | bytes
@@ -51,6 +53,36 @@ _CLOSE, _PING, _PONG = 0x8, 0x9, 0xA
 _PROTOCOL_ERROR = 1002
 _INVALID_DATA = 1007
 _TOO_BIG = 1009
+
+
+# RFC 7692 section 7.2.2: the tail each compressed message's data leaves off.
+_DEFLATE_TAIL = b"\x00\x00\xff\xff"
+# RFC 7692 section 7.1: the parameters of a permessage-deflate offer.
+_DEFLATE_PARAMETERS = {
+    "server_no_context_takeover",
+    "client_no_context_takeover",
+    "server_max_window_bits",
+    "client_max_window_bits",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedFrame:
+    """One frame as a fake WebSocket server received it (RFC 6455 section 5.2).
+
+    Attributes:
+        fin: the FIN bit: the last frame of its message.
+        opcode: the opcode (``0x1`` text, ``0x2`` binary, ``0x0``
+            continuation, ``0x8`` close, ``0x9`` ping, ``0xA`` pong).
+        rsv1: the RSV1 bit: with permessage-deflate, a compressed message
+            (RFC 7692 section 6).
+        payload: the payload unmasked, still compressed if it was.
+    """
+
+    fin: bool
+    opcode: int
+    rsv1: bool
+    payload: bytes
 
 
 def _accept_from_key(key: str) -> str:
@@ -91,7 +123,10 @@ class FakeWebSocketServer(FakeListener):
             message, several, or ``None``) is sent back. Echo by default.
         greeting: messages sent right after the handshake.
         answer_pings: answer pings with pongs; ``False`` ignores them.
-        max_message_size: a larger message closes the connection with 1009.
+        max_message_size: a larger message (inflated, if compressed) closes
+            the connection with 1009.
+        deflate: accept a client's permessage-deflate offer (RFC 7692) and
+            inflate its compressed messages; answers are never compressed.
         host: the address to listen on.
         ssl_context: a server-side TLS context, for ``wss``.
     """
@@ -105,11 +140,13 @@ class FakeWebSocketServer(FakeListener):
         greeting: Sequence[Message] = (),
         answer_pings: bool = True,
         max_message_size: int = 16 << 20,
+        deflate: bool = False,
         host: str = "127.0.0.1",
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(host=host, ssl_context=ssl_context)
         self._handler = handler
+        self._deflate = deflate
         self._greeting = tuple(greeting)
         #: Whether pings get pongs; set it to ``False`` at any time to look
         #: dead to a client's heartbeat.
@@ -117,8 +154,10 @@ class FakeWebSocketServer(FakeListener):
         self._max_message_size = max_message_size
         #: The handshake requests received, accepted or not.
         self.requests: list[RecordedRequest] = []
-        #: Every message received, in order.
+        #: Every message received, in order (inflated, if compressed).
         self.messages: list[Message] = []
+        #: Every frame received, in order, as it came.
+        self.frames: list[RecordedFrame] = []
         #: The payload of every ping received.
         self.pings: list[bytes] = []
         #: The close codes received from clients (``None``: no code sent).
@@ -187,18 +226,22 @@ class FakeWebSocketServer(FakeListener):
             await _write_reply(writer, refusal)
             return End.CLOSE
         accept = compute_accept(request.headers["Sec-WebSocket-Key"].strip())
+        extension = _accept_deflate(request) if self._deflate else None
+        fields = b"" if extension is None else extension.encode("ascii") + b"\r\n"
         writer.write(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
             + accept.encode("ascii")
-            + b"\r\n\r\n"
+            + b"\r\n"
+            + fields
+            + b"\r\n"
         )
         for message in self._greeting:
             writer.write(_message_frame(message))
         await writer.drain()
         self._open[writer] = False
         try:
-            await self._frames(reader, writer)
+            await self._frames(reader, writer, deflate=extension is not None)
         except _Violation as exc:
             writer.write(_close_frame(exc.code, str(exc)))
             await writer.drain()
@@ -207,12 +250,22 @@ class FakeWebSocketServer(FakeListener):
         return End.CLOSE
 
     async def _frames(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        *,
+        deflate: bool = False,
     ) -> None:
+        # One inflater a connection: the client may keep its compression
+        # context from message to message (RFC 7692 section 7.2.1).
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS) if deflate else None
         parts: list[bytes] = []
         kind: int | None = None
+        compressed = False
         while True:
-            fin, opcode, payload = await _read_frame(reader, self._max_message_size)
+            frame = await _read_frame(reader, self._max_message_size, deflate=deflate)
+            self.frames.append(frame)
+            fin, opcode, payload = frame.fin, frame.opcode, frame.payload
             if opcode >= _CLOSE:
                 if opcode == _PING:
                     self.pings.append(payload)
@@ -242,6 +295,7 @@ class FakeWebSocketServer(FakeListener):
                 raise _Violation(_PROTOCOL_ERROR, "new message inside a fragmented one")
             else:
                 kind = opcode
+                compressed = frame.rsv1
             parts.append(payload)
             if sum(map(len, parts)) > self._max_message_size:
                 raise _Violation(_TOO_BIG, "message too big")
@@ -249,6 +303,9 @@ class FakeWebSocketServer(FakeListener):
                 continue
             data = b"".join(parts)
             parts, message_kind, kind = [], kind, None
+            if compressed:
+                assert inflater is not None  # RSV1 is refused without deflate
+                data = _inflate(inflater, data, self._max_message_size)
             message: Message
             if message_kind == _TEXT:
                 try:
@@ -296,6 +353,46 @@ def _check_handshake(request: RecordedRequest) -> Reply | None:
     return None
 
 
+def _accept_deflate(request: RecordedRequest) -> str | None:
+    """The ``Sec-WebSocket-Extensions`` field accepting the first usable
+    permessage-deflate offer, or ``None`` (RFC 7692 section 5).
+
+    An offer with a parameter this server does not know is passed over. The
+    parameters on the server's side (context takeover, window size) limit
+    only what the server compresses, which is nothing, so they are accepted
+    as offered; the client's side keeps its defaults.
+    """
+    for value in request.headers.getall("Sec-WebSocket-Extensions", ()):
+        for offer in value.split(","):
+            name, *parameters = (part.strip() for part in offer.split(";"))
+            if name.lower() != "permessage-deflate":
+                continue
+            names = [p.partition("=")[0].strip().lower() for p in parameters]
+            if not set(names) <= _DEFLATE_PARAMETERS or len(set(names)) < len(names):
+                continue
+            kept = [p for p in parameters if p.lower().startswith("server_")]
+            return "Sec-WebSocket-Extensions: " + "; ".join(
+                ["permessage-deflate", *kept]
+            )
+    return None
+
+
+def _inflate(inflater: zlib._Decompress, data: bytes, max_size: int) -> bytes:
+    """A compressed message's data, inflated (RFC 7692 section 7.2.2).
+
+    Raises:
+        _Violation: the data does not inflate (1007), or inflates to more
+            than ``max_size`` bytes (1009).
+    """
+    try:
+        out = inflater.decompress(data + _DEFLATE_TAIL, max_size + 1)
+    except zlib.error as exc:
+        raise _Violation(_INVALID_DATA, f"compressed data is broken: {exc}") from None
+    if len(out) > max_size or inflater.unconsumed_tail:
+        raise _Violation(_TOO_BIG, "message too big once inflated")
+    return out
+
+
 async def _write_reply(writer: asyncio.StreamWriter, reply: Reply) -> None:
     pieces, _ = reply._wire()
     for piece in pieces:
@@ -304,13 +401,17 @@ async def _write_reply(writer: asyncio.StreamWriter, reply: Reply) -> None:
 
 
 async def _read_frame(
-    reader: asyncio.StreamReader, max_size: int
-) -> tuple[bool, int, bytes]:
-    """One client frame: ``(fin, opcode, unmasked payload)`` (section 5.2)."""
+    reader: asyncio.StreamReader, max_size: int, *, deflate: bool = False
+) -> RecordedFrame:
+    """One client frame, its payload unmasked (section 5.2)."""
     first, second = await reader.readexactly(2)
-    if first & 0x70:
-        raise _Violation(_PROTOCOL_ERROR, "reserved bits set without an extension")
     opcode = first & 0x0F
+    rsv1 = bool(first & 0x40)
+    if first & 0x30 or (rsv1 and not deflate):
+        raise _Violation(_PROTOCOL_ERROR, "reserved bits set without an extension")
+    if rsv1 and opcode not in (_TEXT, _BINARY):
+        # RFC 7692 section 6.1: only on the first frame of a data message.
+        raise _Violation(_PROTOCOL_ERROR, "RSV1 on a continuation or control frame")
     if opcode not in (_CONTINUATION, _TEXT, _BINARY, _CLOSE, _PING, _PONG):
         raise _Violation(_PROTOCOL_ERROR, f"unknown opcode {opcode:#x}")
     if not second & 0x80:
@@ -327,7 +428,7 @@ async def _read_frame(
         raise _Violation(_TOO_BIG, "frame too big")
     mask = await reader.readexactly(4)
     payload = await reader.readexactly(length)
-    return bool(first & 0x80), opcode, _unmask(payload, mask)
+    return RecordedFrame(bool(first & 0x80), opcode, rsv1, _unmask(payload, mask))
 
 
 def _unmask(payload: bytes, mask: bytes) -> bytes:
