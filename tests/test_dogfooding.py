@@ -50,10 +50,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "packages/httpclient/tests/test_framing_options.py",
         "start_server",
     ): "records raw bytes sent after a final answer to Expect: 100-continue",
-    (
-        "packages/httpclient/tests/test_ws_options.py",
-        "create_server",
-    ): "negotiates permessage-deflate and records each frame's RSV1 bit",
 }
 
 
