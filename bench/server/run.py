@@ -60,6 +60,8 @@ HTTP_CASES = {
     "route 200 of 200": ("/api/v1/resource199/42", False, ("aioweb", "aiohttp")),
 }
 WS_CASE = "websocket echo"
+#: inprocess.py's names of the HTTP cases.
+INPROCESS_CASES = ("hello", "json", "post", "route")
 TARGETS = {"hello": 1.5, "json": 1.5, "post 1 KiB echo": 1.5}
 TARGETS["route 200 of 200"] = 1.5
 TARGETS[WS_CASE] = 1.3
@@ -358,6 +360,7 @@ def main() -> None:
     if options.quick:
         options.rounds, options.seconds, options.idle = 1, 2, 2000
     raise_fd_limit()
+    load_before = os.getloadavg()
     if options.profile:
         subprocess.run([PYTHON, str(HERE / "inprocess.py"), "--profile"], check=True)
         return
@@ -368,17 +371,25 @@ def main() -> None:
         memory(options, results)
     text = tables(options, results)
     print(text)
+    runs = [("hello", "10")] + [(case, "1") for case in INPROCESS_CASES]
     cpu = "".join(
         subprocess.run(
-            [PYTHON, str(HERE / "inprocess.py"), "--batch", batch],
+            [PYTHON, str(HERE / "inprocess.py"), "--case", case, "--batch", batch],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
-        for batch in ("10", "1")
+        for case, batch in runs
     )
     print(cpu)
-    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    load = ", ".join(
+        f"{before:.1f} → {after:.1f}"
+        for before, after in zip(load_before, os.getloadavg(), strict=True)
+    )
+    machine = (
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+        f"load average (1, 5, 15 min) before → after: {load}"
+    )
     options.output.write_text(
         "# Server benchmark results\n\n"
         f"Command: `{' '.join(['python bench/server/run.py', *sys.argv[1:]])}` "
