@@ -13,6 +13,8 @@ machine disturbs far less than the wall clock. The median round is shown
 beside the best. ``bare`` (``bare_server.py``) is the floor: an echo
 straight from ``data_received`` on the compiled sans-I/O core, no
 framework, so what it costs is the event loop and the system calls.
+``--before PYTHON`` adds ``before``: aioweb as installed for another
+interpreter (a venv of an earlier commit), interleaved in the same rounds.
 
 ``idle``: COUNT idle WebSockets held against each server by four client
 processes (``load.py idle``); the growth of the server's VmRSS divided by
@@ -42,8 +44,17 @@ LOOPS = ("asyncio", "uvloop")
 
 
 @contextlib.contextmanager
-def start(impl: str, loop: str) -> Iterator[tuple[int, int]]:
+def start(impl: str, loop: str, before: str | None = None) -> Iterator[tuple[int, int]]:
     """A server on core 0; yields (port, pid)."""
+    if impl == "before":
+        assert before is not None
+        own, server_run.PYTHON = server_run.PYTHON, before
+        try:
+            with server_run.server("aioweb", loop) as started:
+                yield started
+        finally:
+            server_run.PYTHON = own
+        return
     if impl != "bare":
         with server_run.server(impl, loop) as started:
             yield started
@@ -71,8 +82,9 @@ def echo(options: argparse.Namespace) -> None:
     per_cpu: dict[tuple[str, str], list[float]] = {}
     for round_ in range(options.rounds):
         for loop in options.loops:
-            for impl in ECHO_IMPLS:
-                with start(impl, loop) as (port, pid):
+            impls = ECHO_IMPLS + (("before",) if options.before else ())
+            for impl in impls:
+                with start(impl, loop, options.before) as (port, pid):
                     server_run.ws_load(port, 0.5, options.connections)  # warm up
                     cpu = server_run.cpu_seconds(pid)
                     rate, count = server_run.ws_load(
@@ -87,18 +99,26 @@ def echo(options: argparse.Namespace) -> None:
                     flush=True,
                 )
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    print("| loop | measure | aioweb | aiohttp | bare | aioweb/aiohttp |")
-    print("|---|---|---:|---:|---:|---:|")
+    before = bool(options.before)
+    print(
+        "| loop | measure | aioweb | aiohttp | bare | aioweb/aiohttp |"
+        + (" before | before/aiohttp |" if before else "")
+    )
+    print("|---|---|---:|---:|---:|---:|" + ("---:|---:|" if before else ""))
     for loop in options.loops:
         for label, table in (("echoes/s", rates), ("echoes/CPU s", per_cpu)):
             for pick, name in ((max, "best"), (statistics.median, "median")):
                 ours = pick(table[("aioweb", loop)])
                 theirs = pick(table[("aiohttp", loop)])
                 floor = pick(table[("bare", loop)])
-                print(
+                row = (
                     f"| {loop} | {label} ({name}) | {ours:,.0f} | {theirs:,.0f} "
                     f"| {floor:,.0f} | {ours / theirs:.2f}x |"
                 )
+                if before:
+                    earlier = pick(table[("before", loop)])
+                    row += f" {earlier:,.0f} | {earlier / theirs:.2f}x |"
+                print(row)
 
 
 def idle(options: argparse.Namespace) -> None:
@@ -107,6 +127,14 @@ def idle(options: argparse.Namespace) -> None:
         costs[impl] = server_run.idle_cost(impl, "ws", options.count, 4)
         print(f"{impl}: {costs[impl]:,.0f} B per idle WebSocket", flush=True)
     print(f"aioweb/aiohttp: {costs['aioweb'] / costs['aiohttp']:.2f}x")
+    if options.before:
+        own, server_run.PYTHON = server_run.PYTHON, options.before
+        try:
+            earlier = server_run.idle_cost("aioweb", "ws", options.count, 4)
+        finally:
+            server_run.PYTHON = own
+        print(f"before: {earlier:,.0f} B per idle WebSocket")
+        print(f"before/aiohttp: {earlier / costs['aiohttp']:.2f}x")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -118,8 +146,10 @@ def main() -> None:
     one.add_argument("--seconds", type=float, default=4.0)
     one.add_argument("--connections", type=int, default=32)
     one.add_argument("--loops", nargs="+", choices=LOOPS, default=list(LOOPS))
+    one.add_argument("--before", help="a Python whose aioweb is the baseline")
     two = sub.add_parser("idle")
     two.add_argument("--count", type=int, default=10_000)
+    two.add_argument("--before", help="a Python whose aioweb is the baseline")
     options = parser.parse_args()
     server_run.raise_fd_limit()
     if options.mode == "echo":

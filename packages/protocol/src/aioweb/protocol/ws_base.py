@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, ClassVar, Final
 
 from aioweb.websocket import (
@@ -516,6 +516,12 @@ class WebSocketBase:
                 was returned too often already (see
                 ``_CLOSED_RECEIVE_LIMIT``).
         """
+        return await self._receive(timeout, False)
+
+    async def _receive(self, timeout: float | None, iterating: bool) -> WSMessage:
+        """:meth:`receive`; with ``iterating``, :meth:`__anext__`, which
+        raises StopAsyncIteration instead of returning CLOSE, CLOSING or
+        CLOSED."""
         reader = self._reader
         if reader is None:
             raise RuntimeError(self._NOT_CONNECTED)
@@ -529,9 +535,14 @@ class WebSocketBase:
                 limit = self._CLOSED_RECEIVE_LIMIT
                 if limit is not None and self._closed_receives >= limit:
                     raise RuntimeError("WebSocket connection is closed.")
+                if iterating:
+                    raise StopAsyncIteration
                 return WS_CLOSED_MESSAGE
             if self._closing:
-                return await self._receive_while_closing()
+                closing = await self._receive_while_closing()
+                if iterating and closing.type in _END_TYPES:
+                    raise StopAsyncIteration
+                return closing
             try:
                 self._waiting = True
                 try:
@@ -586,9 +597,10 @@ class WebSocketBase:
                 if self._close_code is None:
                     self._close_code = WSCloseCode.ABNORMAL_CLOSURE
                 await self.close()
-                return message
             elif self._autoping and message_type in (WSMsgType.PING, WSMsgType.PONG):
                 continue
+            if iterating and message_type in _END_TYPES:
+                raise StopAsyncIteration
             return message
 
     async def _receive_while_closing(self) -> WSMessage:
@@ -605,7 +617,7 @@ class WebSocketBase:
         Raises:
             WSMessageTypeError: the next message was of another type.
         """
-        message = await self.receive(timeout)
+        message = await self._receive(timeout, False)
         if message.type is not WSMsgType.TEXT:
             raise WSMessageTypeError(
                 f"Received message {message.type}:{message.data!r} "
@@ -620,7 +632,7 @@ class WebSocketBase:
         Raises:
             WSMessageTypeError: the next message was of another type.
         """
-        message = await self.receive(timeout)
+        message = await self._receive(timeout, False)
         if message.type is not WSMsgType.BINARY:
             raise WSMessageTypeError(
                 f"Received message {message.type}:{message.data!r} "
@@ -649,8 +661,7 @@ class WebSocketBase:
     def __aiter__(self) -> WebSocketBase:
         return self
 
-    async def __anext__(self) -> WSMessage:
-        message = await self.receive()
-        if message.type in _END_TYPES:
-            raise StopAsyncIteration
-        return message
+    def __anext__(self) -> Coroutine[Any, Any, WSMessage]:
+        # The receiving coroutine itself rather than one awaiting it: a
+        # frame less per message, and per idle WebSocket.
+        return self._receive(None, True)
