@@ -19,6 +19,7 @@ from aioweb.testkit import (
     End,
     FakeServer,
     Hang,
+    RawReply,
     Reply,
     gzip_bomb,
     malformed_header,
@@ -362,3 +363,85 @@ async def test_gzip_bomb_inflates_in_a_real_client() -> None:
         # Zeros inflate about a thousandfold: a small download, a large body.
         assert inflated > limit
         assert response.num_bytes_downloaded < limit // 100
+
+
+async def test_hang_keeps_what_the_client_still_sends(connect: Any) -> None:
+    async with FakeServer(Hang()) as server:
+        peer = await connect(server)
+        await peer.get()
+        await server.wait_for_requests(1)
+        await peer.send(b"more bytes")
+        await peer.close()
+        await server.wait_for_client_closes(1)
+    assert server.discarded == {0: b"more bytes"}
+
+
+async def test_connections_closed_by_the_client_are_counted(connect: Any) -> None:
+    async with FakeServer(Reply(body=b"ok")) as server:
+        peer = await connect(server)
+        await peer.get()
+        await peer.read_response()
+        await peer.close()  # at a request boundary
+        await server.wait_for_client_closes(1)
+        # A connection the server ends is not counted.
+        closing = await connect(server)
+        await closing.get(extra=b"Connection: close\r\n")
+        await closing.read_response()
+        assert await asyncio.wait_for(closing.reader.read(), 5) == b""
+    assert server.connections_closed_by_client == 1
+    assert server.connections_accepted == 2
+
+
+async def test_reusable_raw_reply_keeps_the_connection() -> None:
+    raw = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nsize"
+    async with (
+        FakeServer(RawReply(raw, reusable=True)) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        for _ in range(2):
+            async with session.get(server.url) as response:
+                assert await response.read() == b"size"
+    assert server.connections_accepted == 1
+
+
+async def test_answer_before_body_sees_a_client_withhold_it(connect: Any) -> None:
+    refusal = Reply(417, body=b"no!")
+    async with FakeServer(refusal, answer_before_body=True) as server:
+        # A raw client that withholds the body after the refusal, then leaves.
+        peer = await connect(server)
+        await peer.send(
+            b"PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 5\r\n\r\n"
+        )
+        status, _, body = await peer.read_response()
+        assert (status, body) == (b"HTTP/1.1 417 Expectation Failed", b"no!")
+        await peer.close()
+        await server.wait_for_client_closes(1)
+        # One that sends it anyway: the bytes are kept, not read as a request.
+        peer = await connect(server)
+        await peer.send(
+            b"PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 5\r\n\r\n"
+        )
+        await peer.read_response()
+        await peer.send(b"hello")
+        await peer.close()
+        await server.wait_for_client_closes(2)
+    assert server.discarded == {0: b"", 1: b"hello"}
+    assert [r.body for r in server.requests] == [b"", b""]
+    assert server.requests[0].raw.endswith(b"Content-Length: 5\r\n\r\n")
+
+
+async def test_answer_before_body_observed_by_a_real_client() -> None:
+    refusal = Reply(417, body=b"no!")
+    async with FakeServer(refusal, answer_before_body=True) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.put(server.url, data=b"B" * 1000, expect100=True) as response,
+        ):
+            assert response.status == 417
+            assert await response.read() == b"no!"
+        await server.wait_for_client_closes(1)
+    [request] = server.requests
+    assert request.headers["Content-Length"] == "1000"
+    assert server.discarded == {0: b""}  # aiohttp withheld the body

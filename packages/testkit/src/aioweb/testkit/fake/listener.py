@@ -81,6 +81,11 @@ class FakeListener:
         self._starttls = False
         #: Errors met while serving: bad requests, failing handlers.
         self.errors: list[Exception] = []
+        #: For each connection that stopped reading requests and hung
+        #: (:attr:`End.HANG`), by connection index: the bytes the client still
+        #: sent, read and dropped, until it closed the connection.
+        self.discarded: dict[int, bytes] = {}
+        self._client_closes = 0
         self._recorded = asyncio.Event()
 
     async def start(self) -> None:
@@ -137,6 +142,32 @@ class FakeListener:
     def connections_accepted(self) -> int:
         """How many connections were accepted so far."""
         return self._connection_count
+
+    @property
+    def connections_closed_by_client(self) -> int:
+        """How many connections the client ended (a close or a reset) first."""
+        return self._client_closes
+
+    async def wait_for_client_closes(
+        self, count: int = 1, timeout: float = 5.0
+    ) -> None:
+        """Wait until the client ended ``count`` connections in all.
+
+        For a test of whether a client closes a connection it cannot reuse.
+
+        Raises:
+            FakeServerError: fewer were closed within ``timeout`` seconds.
+        """
+        await self._wait_until(
+            lambda: self._client_closes >= count,
+            timeout,
+            f"expected {count} connection(s) closed by the client, "
+            f"got {self._client_closes}",
+        )
+
+    def _client_closed(self) -> None:
+        self._client_closes += 1
+        self._notify()
 
     @property
     def open_connections(self) -> int:
@@ -245,13 +276,32 @@ class FakeListener:
             if not self._closed:
                 end = await self._serve(reader, writer, index)
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
-            pass  # the client went away: nothing to answer
+            self._client_closed()  # the client went away: nothing to answer
         except asyncio.CancelledError:
             pass  # close() is dropping this connection
         except Exception as exc:
             self.errors.append(exc)
         finally:
-            await _finish(reader, writer, end)
+            if end is End.HANG:
+                await self._hang(reader, index)
+            await _finish(writer, end)
+
+    async def _hang(self, reader: asyncio.StreamReader, index: int) -> None:
+        """Write nothing, answer nothing: read and drop until the client leaves.
+
+        close() cancels it; the bytes go to :attr:`discarded`.
+        """
+        received = bytearray()
+        self.discarded[index] = b""
+        try:
+            while data := await reader.read(65536):
+                received += data
+                self.discarded[index] = bytes(received)
+            self._client_closed()
+        except (ConnectionError, OSError, ssl.SSLError):
+            self._client_closed()
+        except asyncio.CancelledError:
+            pass
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, index: int
@@ -303,17 +353,10 @@ async def _flush(writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(0.001)
 
 
-async def _finish(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, end: End
-) -> None:
+async def _finish(writer: asyncio.StreamWriter, end: End) -> None:
     """End a connection as scripted; never raises."""
     try:
-        if end is End.HANG:
-            # Nothing more is written or answered; wait for the client to
-            # leave (end of stream) or for close() to cancel us.
-            while await reader.read(65536):
-                pass
-        elif end is End.RESET:
+        if end is End.RESET:
             await _flush(writer)
             raw = writer.get_extra_info("socket")
             if raw is not None:

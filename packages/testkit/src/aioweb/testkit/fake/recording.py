@@ -182,6 +182,7 @@ async def read_request(
     lenient: bool = False,
     on_expect_continue: asyncio.StreamWriter | None = None,
     continue_delay: float = 0.0,
+    skip_expected_body: bool = False,
 ) -> RecordedRequest | None:
     """Read one request off ``reader``.
 
@@ -197,6 +198,8 @@ async def read_request(
             section 10.1.1), before the body is read.
         continue_delay: seconds to wait before that ``100 Continue``; a body
             byte arriving meanwhile rejects the request with 417.
+        skip_expected_body: with ``Expect: 100-continue``, return the
+            request at once with an empty body, leaving the body unread.
 
     Returns:
         The request, or ``None`` if the connection ended cleanly before its
@@ -221,9 +224,14 @@ async def read_request(
         reading.feed(line)
     head = collector.head
 
-    if on_expect_continue is not None and (
-        head.headers.get("Expect", "").lower() == "100-continue"
+    expects_continue = head.headers.get("Expect", "").lower() == "100-continue"
+    if (
+        skip_expected_body
+        and expects_continue
+        and (head.chunked or head.content_length)
     ):
+        return _recorded(head, b"", None, reading.raw, connection)
+    if on_expect_continue is not None and expects_continue:
         if continue_delay > 0 and (head.chunked or head.content_length):
             await _no_early_body(reading, continue_delay)
         on_expect_continue.write(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -238,15 +246,27 @@ async def read_request(
     if not collector.complete:
         raise reading.bad("the request did not end where its framing said")
 
+    return _recorded(
+        head, bytes(collector.body), collector.trailers, reading.raw, connection
+    )
+
+
+def _recorded(
+    head: RequestHead,
+    body: bytes,
+    trailers: CIMultiDictProxy[str] | None,
+    raw: bytearray,
+    connection: int,
+) -> RecordedRequest:
     return RecordedRequest(
         method=head.method,
         target=head.target,
         version=(head.version[0], head.version[1]),
         headers=head.headers,
         raw_headers=head.raw_headers,
-        body=bytes(collector.body),
-        trailers=collector.trailers if collector.trailers is not None else _NO_FIELDS,
-        raw=bytes(reading.raw),
+        body=body,
+        trailers=trailers if trailers is not None else _NO_FIELDS,
+        raw=bytes(raw),
         connection=connection,
     )
 

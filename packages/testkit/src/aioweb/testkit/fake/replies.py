@@ -200,7 +200,10 @@ class RawReply:
         drip_size: bytes per piece when ``drip`` is set.
         cut_after: stop after this many bytes.
         end: what happens to the connection afterwards; :attr:`End.AUTO`
-            closes it, as the bytes cannot be trusted to frame a response.
+            closes it, as the bytes cannot be trusted to frame a response,
+            unless ``reusable`` says they can.
+        reusable: the bytes are whole, framed responses: with
+            :attr:`End.AUTO` the connection serves the next request.
     """
 
     data: bytes
@@ -209,12 +212,13 @@ class RawReply:
     drip_size: int = 1
     cut_after: int | None = None
     end: End = End.AUTO
+    reusable: bool = False
 
     def _pacing(self) -> _Pacing:
         return _Pacing(self.delay, self.drip, self.drip_size, self.cut_after, self.end)
 
     def _wire(self, head_only: bool = False) -> tuple[Iterator[bytes], bool]:
-        return iter((self.data,)), False
+        return iter((self.data,)), self.reusable
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,14 @@ class FakeServer(FakeListener):
             that sends body bytes meanwhile is answered 417 and the request
             recorded in :attr:`errors`, so a test sees whether the client
             waits for the go-ahead.
+        answer_before_body: answer a request carrying ``Expect:
+            100-continue`` from the script without reading its body, as RFC
+            9110 section 10.1.1 lets a server answer with a final status
+            instead of ``100 Continue``. The request is recorded with an empty
+            body; then the connection reads no more requests and hangs
+            (unless the action ends it otherwise), keeping in
+            :attr:`discarded` whatever the client still sends: the body, if
+            it did not withhold it.
         lenient: parse requests with ``aioweb.parser``'s lenient rules, to
             record what a sloppy client sends instead of answering 400.
     """
@@ -88,6 +96,7 @@ class FakeServer(FakeListener):
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         send_continue: bool = True,
         continue_delay: float = 0.0,
+        answer_before_body: bool = False,
         lenient: bool = False,
     ) -> None:
         super().__init__(host=host, ssl_context=ssl_context)
@@ -105,6 +114,7 @@ class FakeServer(FakeListener):
         self._max_body_size = max_body_size
         self._send_continue = send_continue
         self._continue_delay = continue_delay
+        self._answer_before_body = answer_before_body
         self._lenient = lenient
         #: Every request received, in arrival order.
         self.requests: list[RecordedRequest] = []
@@ -182,6 +192,7 @@ class FakeServer(FakeListener):
                     lenient=self._lenient,
                     on_expect_continue=writer if self._send_continue else None,
                     continue_delay=self._continue_delay,
+                    skip_expected_body=self._answer_before_body,
                 )
             except BadRequest as exc:
                 self.errors.append(exc)
@@ -189,6 +200,7 @@ class FakeServer(FakeListener):
                 await write_paced(writer, reply._wire()[0], reply._pacing())
                 return End.CLOSE
             if request is None:
+                self._client_closed()
                 return End.CLOSE
             self.requests.append(request)
             self._notify()
@@ -204,6 +216,19 @@ class FakeServer(FakeListener):
                 return pacing.end
             if not (complete and reusable) or _asks_close(request):
                 return End.CLOSE
+            if self._answer_before_body and _body_left_unread(request):
+                # The client may still send the body it announced, or not:
+                # the stream is no longer framed into requests.
+                return End.HANG
+
+
+def _body_left_unread(request: RecordedRequest) -> bool:
+    """Whether ``answer_before_body`` left the request's body unread."""
+    headers = request.headers
+    announced = "chunked" in headers.get("Transfer-Encoding", "").lower() or (
+        headers.get("Content-Length", "0").strip() not in ("", "0")
+    )
+    return announced and headers.get("Expect", "").lower() == "100-continue"
 
 
 def _asks_close(request: RecordedRequest) -> bool:
