@@ -46,10 +46,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "packages/protocol/tests/websocket/conftest.py",
         "create_server",
     ): "a WebSocket peer in either role on a connection that starts OPEN",
-    (
-        "packages/httpclient/tests/test_framing_options.py",
-        "start_server",
-    ): "records raw bytes sent after a final answer to Expect: 100-continue",
 }
 
 
