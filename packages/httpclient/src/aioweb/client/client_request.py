@@ -190,6 +190,123 @@ class ClientRequest:
         trust_env: bool = False,
         read_until_eof: bool = True,
     ) -> None:
+        self._init(
+            method,
+            url,
+            params,
+            headers,
+            skip_auto_headers,
+            data,
+            cookies,
+            auth,
+            version,
+            compress,
+            chunked,
+            expect100,
+            loop,
+            response_class,
+            proxy,
+            proxy_auth,
+            proxy_headers,
+            timer,
+            session,
+            ssl,
+            server_hostname,
+            traces,
+            trust_env,
+            read_until_eof,
+        )
+
+    @classmethod
+    def _create(
+        cls,
+        method: str,
+        url: URL,
+        params: Any,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        skip_auto_headers: Iterable[str] | None,
+        data: Any,
+        cookies: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        auth: BasicAuth | None,
+        version: aioweb.protocol.HttpVersion,
+        compress: str | bool | None,
+        chunked: bool | None,
+        expect100: bool,
+        loop: asyncio.AbstractEventLoop | None,
+        response_class: type[ClientResponse] | None,
+        proxy: URL | None,
+        proxy_auth: BasicAuth | None,
+        proxy_headers: Mapping[str, str] | None,
+        timer: Any,
+        session: Any,
+        ssl: ssl.SSLContext | bool | Fingerprint,
+        server_hostname: str | None,
+        traces: Sequence[Trace] | None,
+        trust_env: bool,
+        read_until_eof: bool,
+    ) -> ClientRequest:
+        """The constructor with every argument in order (the session's path).
+
+        Two dozen keyword arguments cost more to match than the rest of the
+        constructor; a session building this exact class passes them by
+        position. A subclass is built through its own ``__init__``.
+        """
+        request = cls.__new__(cls)
+        request._init(
+            method,
+            url,
+            params,
+            headers,
+            skip_auto_headers,
+            data,
+            cookies,
+            auth,
+            version,
+            compress,
+            chunked,
+            expect100,
+            loop,
+            response_class,
+            proxy,
+            proxy_auth,
+            proxy_headers,
+            timer,
+            session,
+            ssl,
+            server_hostname,
+            traces,
+            trust_env,
+            read_until_eof,
+        )
+        return request
+
+    def _init(
+        self,
+        method: str,
+        url: URL,
+        params: Any,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        skip_auto_headers: Iterable[str] | None,
+        data: Any,
+        cookies: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        auth: BasicAuth | None,
+        version: aioweb.protocol.HttpVersion,
+        compress: str | bool | None,
+        chunked: bool | None,
+        expect100: bool,
+        loop: asyncio.AbstractEventLoop | None,
+        response_class: type[ClientResponse] | None,
+        proxy: URL | None,
+        proxy_auth: BasicAuth | None,
+        proxy_headers: Mapping[str, str] | None,
+        timer: Any,
+        session: Any,
+        ssl: ssl.SSLContext | bool | Fingerprint,
+        server_hostname: str | None,
+        traces: Sequence[Trace] | None,
+        trust_env: bool,
+        read_until_eof: bool,
+    ) -> None:
         if method not in _KNOWN_METHODS:
             if not _TOKEN_RE.fullmatch(method):
                 raise ValueError(
@@ -291,15 +408,19 @@ class ClientRequest:
         proxy_headers_hash = None
         if self.proxy_headers:
             proxy_headers_hash = hash(tuple(self.proxy_headers.items()))
-        return ConnectionKey(
-            self.host,
-            self.port,
-            self.is_ssl(),
-            self.ssl,
-            self.proxy,
-            self.proxy_auth,
-            proxy_headers_hash,
-            self.server_hostname,
+        # tuple.__new__: NamedTuple's own __new__ is Python code.
+        return tuple.__new__(
+            ConnectionKey,
+            (
+                self.host,
+                self.port,
+                self.is_ssl(),
+                self.ssl,
+                self.proxy,
+                self.proxy_auth,
+                proxy_headers_hash,
+                self.server_hostname,
+            ),
         )
 
     @property
@@ -508,9 +629,24 @@ class ClientRequest:
     def _make_response(
         self, continue_waiter: asyncio.Future[bool] | None
     ) -> ClientResponse:
-        response_class = self.response_class or ClientResponse
         # Not kept on the request: the response refers to the request (for
         # its request_info), and a cycle would wait for the collector.
+        response_class = self.response_class
+        if response_class is None or response_class is ClientResponse:
+            response = ClientResponse.__new__(ClientResponse)
+            response._init(
+                self.method,
+                self.original_url,
+                self._writer_task,
+                continue_waiter,
+                self.timer,
+                None,
+                self.traces,
+                self._loop,
+                self.session,
+                self,
+            )
+            return response
         return response_class(
             self.method,
             self.original_url,

@@ -130,6 +130,34 @@ class ClientResponse:
         session: Any,
         request: ClientRequest | None = None,
     ) -> None:
+        self._init(
+            method,
+            url,
+            writer,
+            continue100,
+            timer,
+            request_info,
+            traces,
+            loop,
+            session,
+            request,
+        )
+
+    def _init(
+        self,
+        method: str,
+        url: URL,
+        writer: asyncio.Task[None] | None,
+        continue100: asyncio.Future[bool] | None,
+        timer: Any,
+        request_info: RequestInfo | None,
+        traces: Any,
+        loop: asyncio.AbstractEventLoop,
+        session: Any,
+        request: ClientRequest | None,
+    ) -> None:
+        # The constructor's body, its arguments by position: a request
+        # making this exact class calls it directly (see ClientRequest._create).
         self.version = None
         self.status = None  # type: ignore[assignment]  # until the head came
         self.reason = None
