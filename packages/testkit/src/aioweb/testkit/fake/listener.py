@@ -81,10 +81,7 @@ class FakeListener:
         self._starttls = False
         #: Errors met while serving: bad requests, failing handlers.
         self.errors: list[Exception] = []
-        #: For each connection that stopped reading requests and hung
-        #: (:attr:`End.HANG`), by connection index: the bytes the client still
-        #: sent, read and dropped, until it closed the connection.
-        self.discarded: dict[int, bytes] = {}
+        self._discarded: dict[int, bytearray] = {}
         self._client_closes = 0
         self._recorded = asyncio.Event()
 
@@ -142,6 +139,16 @@ class FakeListener:
     def connections_accepted(self) -> int:
         """How many connections were accepted so far."""
         return self._connection_count
+
+    @property
+    def discarded(self) -> dict[int, bytes]:
+        """What hanging connections received, by connection index.
+
+        For each connection that stopped reading requests and hung
+        (:attr:`End.HANG`): the bytes the client still sent, read and dropped,
+        until it closed the connection.
+        """
+        return {index: bytes(data) for index, data in self._discarded.items()}
 
     @property
     def connections_closed_by_client(self) -> int:
@@ -291,12 +298,10 @@ class FakeListener:
 
         close() cancels it; the bytes go to :attr:`discarded`.
         """
-        received = bytearray()
-        self.discarded[index] = b""
+        received = self._discarded[index] = bytearray()
         try:
             while data := await reader.read(65536):
                 received += data
-                self.discarded[index] = bytes(received)
             self._client_closed()
         except (ConnectionError, OSError, ssl.SSLError):
             self._client_closed()
