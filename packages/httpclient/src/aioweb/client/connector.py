@@ -247,6 +247,24 @@ class BaseConnector:
             await trace.send_connection_create_end()
         return Connection(self, key, protocol, self._loop)
 
+    def connect_idle(self, req: ClientRequest) -> Connection | None:
+        """An idle pooled connection for ``req`` at once, if one is free.
+
+        What :meth:`connect` does for a reused connection, without its
+        tracing and without a coroutine: ``None`` when :meth:`connect` has
+        to wait for a slot or open a connection.
+        """
+        if self._closed:
+            return None
+        key = req.connection_key
+        if key not in self._idle or self.available_connections(key) <= 0:
+            return None
+        protocol = self._take_idle(key)
+        if protocol is None:
+            return None
+        self._acquire(key, protocol)
+        return Connection(self, key, protocol, self._loop)
+
     async def _create_connection(
         self, req: ClientRequest, traces: Sequence[Trace], timeout: ClientTimeout
     ) -> ResponseHandler:

@@ -662,7 +662,12 @@ class ClientSession:
         if connector is None:
             raise RuntimeError("Session is closed")
         timeout: ClientTimeout = getattr(req, "timeout", self._timeout)
-        if timeout.connect:
+        # A pooled connection is taken at once, without the connect
+        # timeout (nothing to wait for) or a coroutine.
+        conn = None if req.traces else connector.connect_idle(req)
+        if conn is not None:
+            pass
+        elif timeout.connect:
             async with connect_timeout(timeout):
                 conn = await connector.connect(req, req.traces, timeout)
         else:
@@ -673,7 +678,11 @@ class ClientSession:
         try:
             resp = await req.send(conn)
             try:
-                await resp.start(conn)
+                if type(resp).start is _START:
+                    # Inside _request's total timer already.
+                    await resp._start(conn)
+                else:
+                    await resp.start(conn)
             except BaseException:
                 resp.close()
                 raise
@@ -690,6 +699,9 @@ class ClientSession:
                 resp.headers.getall(hdrs.SET_COOKIE), resp.url
             )
         return resp
+
+
+_START: Final = ClientResponse.start
 
 
 def _rewindable(body: Any) -> bool:
