@@ -21,7 +21,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aioweb.protocol import PayloadError
+from aioweb.protocol import BaseProtocol, PayloadError
 
 __all__ = ("ConnectionTimers", "RequestTimeout")
 
@@ -32,19 +32,28 @@ class RequestTimeout(PayloadError):
     status = 408
 
 
-class ConnectionTimers:
-    """The timer half of :class:`~aioweb.web.RequestHandler`."""
+class ConnectionTimers(BaseProtocol):
+    """The timer half of :class:`~aioweb.web.RequestHandler`.
 
-    __slots__ = ()  # the handler's __slots__ name the attributes
+    The attributes it sets are its slots; the handler's own are in the
+    handler's ``__slots__`` (an idle connection holds no instance dict).
+    """
 
-    _loop: asyncio.AbstractEventLoop
-    transport: asyncio.Transport | None
+    __slots__ = (
+        "_body_activity",
+        "_body_handle",
+        "_force_close",
+        "_head_since",
+        "_header_handle",
+        "_idle_since",
+        "_keepalive_handle",
+    )
+
     logger: logging.Logger
     _streams: Any
     _messages: list[Any]
     _current_request: Any
     _force_close: bool
-    _reading_paused: bool
     _keepalive_timeout: float
     _header_read_timeout: float | None
     _body_read_timeout: float | None

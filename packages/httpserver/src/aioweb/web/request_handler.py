@@ -85,7 +85,7 @@ class _ServerStreams(HttpMessageStreams[RequestHead]):
         self._begun()
 
 
-class RequestHandler(ConnectionTimers, BaseProtocol):
+class RequestHandler(ConnectionTimers):
     """The protocol of one server connection.
 
     Made by :class:`~aioweb.web.Server` (its ``__call__``), with the
@@ -115,20 +115,13 @@ class RequestHandler(ConnectionTimers, BaseProtocol):
     """
 
     __slots__ = (
-        "_body_activity",
         "_body_awaited",
-        "_body_handle",
         "_body_read_timeout",
         "_close",
         "_current_request",
         "_discarding",
-        "_force_close",
         "_handed_over",
-        "_head_since",
-        "_header_handle",
         "_header_read_timeout",
-        "_idle_since",
-        "_keepalive_handle",
         "_keepalive_timeout",
         "_lingering_time",
         "_lost",
