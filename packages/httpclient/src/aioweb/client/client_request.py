@@ -79,8 +79,10 @@ _KNOWN_METHODS: Final = frozenset(
 )
 # Header names seen to be tokens (they repeat on every request).
 _good_names: set[str] = set()
-# URLs already checked (a client asks for the same ones again and again).
+# URLs already checked (a client asks for the same ones again and again),
+# and the Host field of each.
 _good_urls: set[URL] = set()
+_host_values: dict[URL, str] = {}
 _NO_SKIP: Final[CIMultiDictProxy[None]] = CIMultiDictProxy(CIMultiDict())
 
 
@@ -370,7 +372,12 @@ class ClientRequest:
             self.headers[hdrs.AUTHORIZATION] = self.auth.encode()
         self.body: Payload | None = None
         self.update_body_from_data(data)
-        _check_fields(self.headers)
+        # The fields this class adds from a checked URL and its constants
+        # (Host, Accept, Accept-Encoding, User-Agent, Content-Length of a
+        # request without a body) cannot inject anything; the caller's
+        # headers, cookies, credentials and a body's own fields are checked.
+        if headers or cookies or data is not None or self.auth is not None:
+            _check_fields(self.headers)
 
     # -- URL and connection -------------------------------------------------
 
@@ -383,10 +390,17 @@ class ClientRequest:
     def _update_host(self) -> None:
         if hdrs.HOST in self.headers or hdrs.HOST in self.skip_auto_headers:
             return
-        host = self.url.host_subcomponent or ""
-        if self.url.explicit_port is not None and not self.url.is_default_port():
-            host = f"{host}:{self.url.port}"
-        self.headers[hdrs.HOST] = host
+        url = self.url
+        host = _host_values.get(url)
+        if host is None:
+            host = url.host_subcomponent or ""
+            if url.explicit_port is not None and not url.is_default_port():
+                host = f"{host}:{url.port}"
+            if len(_host_values) >= 256:
+                _host_values.clear()
+            _host_values[url] = host
+        # add(): the field is known to be absent, nothing to replace.
+        self.headers.add(hdrs.HOST, host)
 
     @property
     def host(self) -> str:
@@ -439,9 +453,9 @@ class ClientRequest:
         headers, skip = self.headers, self.skip_auto_headers
         for name, value in self.DEFAULT_HEADERS.items():
             if name not in headers and name not in skip:
-                headers[name] = value
+                headers.add(name, value)
         if hdrs.USER_AGENT not in headers and hdrs.USER_AGENT not in skip:
-            headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
+            headers.add(hdrs.USER_AGENT, DEFAULT_USER_AGENT)
 
     def update_cookies(
         self, cookies: Mapping[str, Any] | Iterable[tuple[str, Any]]
