@@ -216,7 +216,9 @@ class WebSocketBase:
         reader = WebSocketReader(
             connection,
             protocol,
-            writer.write,
+            # The writer itself, callable as its write(): a bound method
+            # would be one more object per WebSocket.
+            writer,
             autoping=self._autoping,
             limit=self._reader_limit,
             write_buffer_size=transport.get_write_buffer_size,

@@ -64,6 +64,10 @@ class WebSocketWriter:
             raise ConnectionResetError("Cannot write to closing transport")
         self.transport.write(data)
 
+    #: Calling the writer writes bytes, as :meth:`write`: the reader is given
+    #: the writer itself to send its replies.
+    __call__ = write
+
     def write_message(
         self, message: bytes | str, compress: bool | int | None = None
     ) -> bool:
