@@ -129,3 +129,12 @@ def test_every_named_code_but_the_reserved_is_valid() -> None:
     reserved = {CloseCode.ABNORMAL_CLOSURE}
     for code in CloseCode:
         assert is_valid_close_code(code) is (code not in reserved)
+
+
+def test_documented_examples() -> None:
+    import doctest
+
+    from aioweb.websocket import enums
+
+    results = doctest.testmod(enums, raise_on_error=True)
+    assert results.attempted >= 2
