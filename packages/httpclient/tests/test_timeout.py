@@ -17,6 +17,7 @@ from aioweb.client.timeout import (
     ClientTimeout,
     ClientWSTimeout,
     ReadTimer,
+    SharedDeadlines,
     TimeoutHandle,
     TimerContext,
     ceil_deadline,
@@ -265,3 +266,39 @@ def test_client_ws_timeout() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_WS_CLIENT_TIMEOUT.ws_close = 1  # type: ignore[misc]
     assert dataclasses.replace(DEFAULT_WS_CLIENT_TIMEOUT, ws_receive=5).ws_receive == 5
+
+
+async def test_shared_deadlines_one_timer_for_the_same_second() -> None:
+    loop = asyncio.get_running_loop()
+    shared = SharedDeadlines(loop)
+    fired: list[str] = []
+    # Above the ceil threshold: both deadlines round up to the same second
+    # (unless the clock crosses a second between the two starts).
+    first = TimeoutHandle(loop, 0.2, ceil_threshold=0.1, shared=shared)
+    second = TimeoutHandle(loop, 0.2, ceil_threshold=0.1, shared=shared)
+    first.register(lambda: fired.append("first"))
+    second.register(lambda: fired.append("second"))
+    timer = first.timer()
+    assert first.start() is first
+    assert second.start() is second
+    assert 1 <= len(shared._groups) <= 2
+    second.close()  # leaves its group; the other one still fires
+    with pytest.raises(asyncio.TimeoutError), timer:
+        await asyncio.sleep(3)
+    assert fired == ["first"]
+    assert timer.timed_out
+    # The fired group is gone; a group left early waits, empty, for its second.
+    assert all(not group for group in shared._groups.values())
+    first.close()
+
+
+async def test_shared_deadlines_below_the_threshold_keep_their_own_timer() -> None:
+    loop = asyncio.get_running_loop()
+    shared = SharedDeadlines(loop)
+    handle = TimeoutHandle(loop, SHORT, ceil_threshold=5, shared=shared)
+    timer = handle.timer()
+    handle.start()
+    assert not shared._groups  # not rounded, so not shared
+    with pytest.raises(asyncio.TimeoutError), timer:
+        await asyncio.sleep(10)
+    handle.close()
