@@ -219,69 +219,11 @@ class ClientRequest:
             read_until_eof,
         )
 
-    @classmethod
-    def _create(
-        cls,
-        method: str,
-        url: URL,
-        params: Any,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-        skip_auto_headers: Iterable[str] | None,
-        data: Any,
-        cookies: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-        auth: BasicAuth | None,
-        version: aioweb.protocol.HttpVersion,
-        compress: str | bool | None,
-        chunked: bool | None,
-        expect100: bool,
-        loop: asyncio.AbstractEventLoop | None,
-        response_class: type[ClientResponse] | None,
-        proxy: URL | None,
-        proxy_auth: BasicAuth | None,
-        proxy_headers: Mapping[str, str] | None,
-        timer: Any,
-        session: Any,
-        ssl: ssl.SSLContext | bool | Fingerprint,
-        server_hostname: str | None,
-        traces: Sequence[Trace] | None,
-        trust_env: bool,
-        read_until_eof: bool,
-    ) -> ClientRequest:
-        """The constructor with every argument in order (the session's path).
-
-        Two dozen keyword arguments cost more to match than the rest of the
-        constructor; a session building this exact class passes them by
-        position. A subclass is built through its own ``__init__``.
-        """
-        request = cls.__new__(cls)
-        request._init(
-            method,
-            url,
-            params,
-            headers,
-            skip_auto_headers,
-            data,
-            cookies,
-            auth,
-            version,
-            compress,
-            chunked,
-            expect100,
-            loop,
-            response_class,
-            proxy,
-            proxy_auth,
-            proxy_headers,
-            timer,
-            session,
-            ssl,
-            server_hostname,
-            traces,
-            trust_env,
-            read_until_eof,
-        )
-        return request
-
+    # The constructor's body, its arguments by position. Two dozen keyword
+    # arguments cost more to match than the rest of the constructor, so a
+    # session building this exact class calls it directly on
+    # ``ClientRequest.__new__(ClientRequest)``; a subclass is built through
+    # its own ``__init__``.
     def _init(
         self,
         method: str,

@@ -157,7 +157,7 @@ class ClientResponse:
         request: ClientRequest | None,
     ) -> None:
         # The constructor's body, its arguments by position: a request
-        # making this exact class calls it directly (see ClientRequest._create).
+        # making this exact class calls it directly (see ClientRequest._init).
         self.version = None
         self.status = None  # type: ignore[assignment]  # until the head came
         self.reason = None

@@ -518,8 +518,9 @@ class ClientSession:
                             url, proxy, proxy_auth, trust_env=self._trust_env
                         )
                     if self._request_class is ClientRequest:
-                        # The same arguments, by position (see _create).
-                        req = ClientRequest._create(
+                        # The same arguments, by position (see _init).
+                        req = ClientRequest.__new__(ClientRequest)
+                        req._init(
                             method,
                             url,
                             params,
