@@ -1,10 +1,11 @@
 """Twin fixtures: every test that takes one runs over the pure and compiled code.
 
 ``mask_impl`` and ``reader_impl`` hand a test the module itself;
-``twin`` switches :mod:`aioweb.websocket.connection` to one twin for the
-duration of a test, so whole-protocol tests run twice. When the compiled twin
-should be there (``AIOWEB_REQUIRE_EXTENSIONS=1``) and is not, the fixture
-fails instead of skipping.
+``twin`` switches :mod:`aioweb.websocket.connection` (and the frame
+encoder it masks with) to one twin for the duration of a test, so
+whole-protocol tests run twice. When the compiled twin should be there
+(``AIOWEB_REQUIRE_EXTENSIONS=1``) and is not, the fixture fails instead of
+skipping.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from types import ModuleType
 
 import pytest
 
-from aioweb.websocket import _implementation, connection
+from aioweb.websocket import _encoder, _implementation, connection
 
 TWINS = ["pure", "compiled"]
 _MODULES = {"mask": ("_mask", "_cmask"), "reader": ("_reader", "_creader")}
@@ -59,7 +60,7 @@ def twin(request: pytest.FixtureRequest) -> Iterator[str]:
     reader = _load("reader", request.param)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(connection, "FrameReader", reader.FrameReader)
-        patch.setattr(connection, "apply_mask", mask.apply_mask)
+        patch.setattr(_encoder, "apply_mask", mask.apply_mask)
         yield request.param
 
 

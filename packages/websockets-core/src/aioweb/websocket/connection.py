@@ -18,11 +18,10 @@ are returned by the ``send_*`` methods directly.
 from __future__ import annotations
 
 import codecs
-import os
-import struct
 from collections.abc import Iterator, Sequence
 
-from ._implementation import FrameReader, apply_mask
+from ._encoder import close_payload, encode_frame, plain_frame, window_bits
+from ._implementation import FrameReader
 from .deflate import PerMessageDeflate
 from .enums import CloseCode, Role, State, is_valid_close_code
 from .events import Binary, Close, Event, Ping, Pong, Text
@@ -50,8 +49,6 @@ _NO_PARTS: list[bytes] = []
 _NO_STATUS = 1005  # RFC 6455 section 7.4.1: "no status code was present"
 _MAX_CONTROL_PAYLOAD = 125  # RFC 6455 section 5.5
 _Utf8Decoder = codecs.getincrementaldecoder("utf-8")
-_pack_16 = struct.Struct("!BBH").pack
-_pack_64 = struct.Struct("!BBQ").pack
 # Module constants: an attribute lookup on the enum class costs more than a
 # global on the paths that run once per message.
 _OPEN = State.OPEN
@@ -416,7 +413,7 @@ class WebSocketProtocol:
     def _fail(self, exc: ProtocolError) -> None:
         """Fail the connection (RFC 6455 section 7.1.7)."""
         if self.state is State.OPEN:
-            self._out += self._frame(0x8, _close_payload(exc.close_code, exc.reason))
+            self._out += self._frame(0x8, close_payload(exc.close_code, exc.reason))
         self.state = State.CLOSED
         self.close_code = exc.close_code
         self.close_reason = exc.reason
@@ -480,7 +477,7 @@ class WebSocketProtocol:
             size = len(payload)
             if size < 126:
                 return bytes((0x81, size)) + payload
-            return _plain_frame(0x81, payload)
+            return plain_frame(0x81, payload)
         return self._send_data(0x1, payload, final, compress)
 
     def send_binary(
@@ -508,7 +505,7 @@ class WebSocketProtocol:
             size = len(payload)
             if size < 126:
                 return bytes((0x82, size)) + payload
-            return _plain_frame(0x82, payload)
+            return plain_frame(0x82, payload)
         return self._send_data(0x2, payload, final, compress)
 
     def _send_data(
@@ -517,13 +514,13 @@ class WebSocketProtocol:
         state = self.state
         if final and state is _OPEN and self._plain_out:
             if compress is not None:
-                _window_bits(compress)  # refused alike on every connection
-            return _plain_frame(0x80 | opcode, data)
+                window_bits(compress)  # refused alike on every connection
+            return plain_frame(0x80 | opcode, data)
         if state is not State.OPEN and state is not State.REMOTE_CLOSING:
             # Section 5.5.1: no data frame after our Close frame.
             raise LocalProtocolError(f"cannot send data in state {state.name}")
         rsv1 = False
-        window_bits = None
+        bits = None
         if self._send_opcode:
             if opcode != self._send_opcode:
                 raise LocalProtocolError("a fragmented message of another type is open")
@@ -532,8 +529,8 @@ class WebSocketProtocol:
         else:
             frame_opcode = opcode
             deflate = self._deflate
-            window_bits = None if compress is None else _window_bits(compress)
-            if deflate is None or window_bits == 0:
+            bits = None if compress is None else window_bits(compress)
+            if deflate is None or bits == 0:
                 compressed = False
             elif compress is None:
                 compressed = len(data) >= deflate.threshold
@@ -542,7 +539,7 @@ class WebSocketProtocol:
             rsv1 = compressed
         if compressed:
             assert self._deflate is not None
-            data = self._deflate.compress(data, final, window_bits or None)
+            data = self._deflate.compress(data, final, bits or None)
         if final:
             self._send_opcode = 0
             self._plain_out = not self._mask and self._deflate is None
@@ -620,53 +617,5 @@ class WebSocketProtocol:
     def _frame(
         self, opcode: int, payload: bytes, fin: bool = True, rsv1: bool = False
     ) -> bytes:
-        """One frame on the wire (RFC 6455 section 5.2)."""
-        first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
-        size = len(payload)
-        mask_bit = 0x80 if self._mask else 0
-        if size < 126:
-            header = bytes((first, mask_bit | size))
-        elif size < 0x10000:
-            header = _pack_16(first, mask_bit | 126, size)
-        else:
-            header = _pack_64(first, mask_bit | 127, size)
-        if not self._mask:
-            return header + payload
-        # Section 5.3: a fresh, unpredictable key for every frame.
-        key = os.urandom(4)
-        masked = bytearray(payload)
-        apply_mask(masked, key)
-        return header + key + masked
-
-
-def _plain_frame(first: int, payload: bytes) -> bytes:
-    """A whole frame, unmasked and uncompressed: the header built inline
-    (RFC 6455 section 5.2), the common case of a server's message."""
-    size = len(payload)
-    if size < 126:
-        return bytes((first, size)) + payload
-    if size < 0x10000:
-        return _pack_16(first, 126, size) + payload
-    return _pack_64(first, 127, size) + payload
-
-
-def _window_bits(compress: bool | int) -> int | None:
-    """A ``compress`` argument as window bits: ``0`` for uncompressed,
-    ``None`` for the connection's own compressor (RFC 7692 section 7.1.2)."""
-    if compress is True:
-        return None
-    if compress is False or compress == 0:
-        return 0
-    if not isinstance(compress, int) or not 8 <= compress <= 15:
-        raise ValueError(
-            f"compress must be None, a bool, 0 or window bits 8-15, not {compress!r}"
-        )
-    return compress
-
-
-def _close_payload(code: int, reason: str) -> bytes:
-    """A Close frame payload, the reason cut to fit in 125 bytes."""
-    encoded = reason.encode()[:123]
-    # Do not cut a character in half: the peer would fail on the reason.
-    encoded = encoded.decode(errors="ignore").encode()
-    return code.to_bytes(2, "big") + encoded
+        """One frame on the wire, masked by a client (RFC 6455 section 5.2)."""
+        return encode_frame(opcode, payload, fin, rsv1, self._mask)
