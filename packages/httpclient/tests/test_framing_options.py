@@ -1,4 +1,5 @@
-"""``read_until_eof=False`` and ``expect100=True`` answered by a final status.
+"""``read_until_eof=False``, ``expect100=True`` answered by a final status,
+and the ``Connection`` field a request carries.
 
 The peers are aioweb-testkit fake servers: they record each request, the
 bytes a client still sends on a connection they stopped reading (a body
@@ -13,6 +14,7 @@ import asyncio
 import pytest
 
 from aioweb.client import ClientSession, TCPConnector
+from aioweb.protocol import HttpVersion, HttpVersion10, HttpVersion11
 from aioweb.testkit import End, FakeServerFactory, RawReply, Reply
 
 # -- read_until_eof=False ------------------------------------------------------
@@ -115,3 +117,34 @@ async def test_100_continue_then_body_keeps_the_connection(
     [request] = server.requests
     assert request.body == b"hello"
     assert b"100-continue" in request.raw.lower()
+
+
+# -- Connection: what the connector will do with the connection ---------------
+
+
+@pytest.mark.parametrize(
+    ("force_close", "version", "expected"),
+    [
+        (True, HttpVersion11, "close"),
+        (False, HttpVersion11, None),  # HTTP/1.1 is persistent by default
+        (False, HttpVersion10, "keep-alive"),
+        (True, HttpVersion10, None),  # HTTP/1.0 closes by default
+    ],
+)
+async def test_connection_field_says_what_the_connector_does(
+    fake_server: FakeServerFactory,
+    force_close: bool,
+    version: HttpVersion,
+    expected: str | None,
+) -> None:
+    server = await fake_server(Reply(body=b"ok"))
+    connector = TCPConnector(force_close=force_close)
+    async with ClientSession(connector=connector, version=version) as session:
+        async with session.get(server.url) as resp:
+            assert await resp.read() == b"ok"
+        # A Connection field of the caller's own is left as it is.
+        async with session.get(server.url, headers={"Connection": "close"}) as resp:
+            assert await resp.read() == b"ok"
+    first, second = server.requests
+    assert first.headers.get("Connection") == expected
+    assert second.headers.getall("Connection") == ["close"]

@@ -38,6 +38,7 @@ from aioweb.protocol import (
     BytesPayload,
     FormData,
     HeaderInjectionError,
+    HttpVersion10,
     HttpVersion11,
     Payload,
     StreamWriter,
@@ -506,6 +507,14 @@ class ClientRequest:
         # A target made from a URL checked whole needs no check of its own.
         if self.url not in _good_urls and _FORBIDDEN_URL_CHARS.search(target):
             raise HeaderInjectionError(f"forbidden character in the target {target!r}")
+        if hdrs.CONNECTION not in self.headers:
+            # As aiohttp: say what the connector will do with the connection
+            # where the version's default says otherwise (RFC 9112 §9.3).
+            if conn._connector.force_close:
+                if self.version == HttpVersion11:
+                    self.headers[hdrs.CONNECTION] = "close"
+            elif self.version == HttpVersion10:
+                self.headers[hdrs.CONNECTION] = "keep-alive"
         if (
             self.body is None
             and not self.traces
