@@ -5,6 +5,10 @@ directory that holds its configuration, pid file, logs, temp paths, the
 served files and the certificates; it listens on free 127.0.0.1 ports and is
 stopped by its PID. Under ``CI=true`` a missing nginx is a failure
 (``.ci/system-packages`` installs it); elsewhere the tests are skipped.
+
+aiohttp's server (``aiohttp.web``) is the peer of the ``test_aiohttp_server*``
+modules: ``aiohttp_server`` serves their applications with aiohttp's own
+runner, in the test's event loop.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ import socket
 import ssl
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiohttp import web as aiohttp_web
 from yarl import URL
 
 from aioweb.testkit import unused_port
@@ -151,3 +156,33 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+async def aiohttp_server() -> AsyncIterator[
+    Callable[[aiohttp_web.Application], Awaitable[URL]]
+]:
+    """``await aiohttp_server(app)`` → the base URL of ``app`` served by aiohttp.
+
+    aiohttp's own ``AppRunner`` and ``TCPSite`` listen on 127.0.0.1, on a
+    port the kernel picks (port 0) for aiohttp's listener; every runner is
+    cleaned up at teardown. ``handler_cancellation`` cancels a handler whose
+    client went away (a client timeout), so cleanup need not wait for it.
+    """
+    runners: list[aiohttp_web.AppRunner] = []
+
+    async def start(app: aiohttp_web.Application) -> URL:
+        runner = aiohttp_web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=2
+        )
+        await runner.setup()
+        runners.append(runner)
+        await aiohttp_web.TCPSite(runner, "127.0.0.1", 0).start()
+        host, port = runner.addresses[0][:2]
+        return URL.build(scheme="http", host=host, port=port)
+
+    try:
+        yield start
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()
