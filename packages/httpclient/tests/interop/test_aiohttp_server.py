@@ -258,6 +258,30 @@ async def test_post_a_file_in_a_dict_goes_as_multipart(
     ]
 
 
+async def test_post_an_open_file_with_its_length(
+    aiohttp_url: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "body.bin"
+    path.write_bytes(UPLOAD)
+    with path.open("rb") as file:
+        async with (
+            ClientSession() as session,
+            session.post(aiohttp_url / "echo", data=file) as response,
+        ):
+            assert await response.read() == UPLOAD
+            assert response.headers["X-Content-Length"] == str(len(UPLOAD))
+            assert response.headers["X-Transfer-Encoding"] == ""
+
+
+async def test_post_text_is_utf8(aiohttp_url: URL) -> None:
+    async with (
+        ClientSession() as session,
+        session.post(aiohttp_url / "echo", data="naïve ☃") as response,
+    ):
+        assert await response.read() == "naïve ☃".encode()
+        assert response.headers["X-Content-Type"] == "text/plain; charset=utf-8"
+
+
 async def test_post_json(aiohttp_url: URL) -> None:
     document = {"n": 1, "list": [1, 2.5, None, True], "text": "é✓", "nested": {}}
     async with (
@@ -412,6 +436,20 @@ async def test_keep_alive_reuses_one_connection(aiohttp_url: URL) -> None:
     assert len(set(ports)) == 1
 
 
+async def test_concurrent_requests_share_the_limited_connections(
+    aiohttp_url: URL,
+) -> None:
+    async with ClientSession(connector=TCPConnector(limit=3)) as session:
+
+        async def post(i: int) -> tuple[bytes, str]:
+            async with session.post(aiohttp_url / "echo", data=b"%d" % i) as response:
+                return await response.read(), response.headers["X-Peer-Port"]
+
+        results = await asyncio.gather(*(post(i) for i in range(40)))
+    assert [body for body, _ in results] == [b"%d" % i for i in range(40)]
+    assert 1 <= len({port for _, port in results}) <= 3
+
+
 async def test_force_close_opens_a_connection_per_request(aiohttp_url: URL) -> None:
     async with ClientSession(connector=TCPConnector(force_close=True)) as session:
         ports = []
@@ -435,7 +473,9 @@ async def test_expect_100_continue_waits_for_the_server(aiohttp_url: URL) -> Non
             assert response.headers["X-Before-Continue"] == ""
 
 
-async def test_refused_expectation_is_a_417_and_the_session_goes_on(aiohttp_url: URL) -> None:
+async def test_refused_expectation_is_a_417_and_the_session_goes_on(
+    aiohttp_url: URL,
+) -> None:
     async with ClientSession() as session:
         async with session.post(
             aiohttp_url / "expect-refused", data=b"never sent" * 1000, expect100=True

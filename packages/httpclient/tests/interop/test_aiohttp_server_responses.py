@@ -26,6 +26,7 @@ from aioweb.client import (
     ClientSession,
     ClientTimeout,
     SocketTimeoutError,
+    TCPConnector,
 )
 
 pytestmark = pytest.mark.interop
@@ -122,6 +123,10 @@ async def slow(request: aw.Request) -> aw.StreamResponse:
     return response
 
 
+async def latin1(request: aw.Request) -> aw.Response:
+    return aw.Response(text="café crème", charset="iso-8859-1")
+
+
 def make_app() -> aw.Application:
     app = aw.Application()
     router = app.router
@@ -132,6 +137,7 @@ def make_app() -> aw.Application:
     router.add_get("/etag", etag)
     router.add_get("/large", large)
     router.add_get("/slow", slow)
+    router.add_get("/latin1", latin1)
     return app
 
 
@@ -218,6 +224,26 @@ async def test_large_streamed_response(aiohttp_url: URL, framing: str) -> None:
     assert total == len(LARGE)
     assert max(sizes) <= 65536
     assert digest.digest() == hashlib.sha256(LARGE).digest()
+
+
+async def test_a_response_released_unread_spoils_nothing(aiohttp_url: URL) -> None:
+    async with ClientSession(connector=TCPConnector(limit=1)) as session:
+        async with session.get(aiohttp_url / "large") as response:
+            assert len(await response.content.readexactly(1000)) == 1000
+        # Most of 8 MiB were left unread: that connection cannot be reused
+        # as it is, and the next answer must still come whole.
+        async with session.get(aiohttp_url / "sized") as response:
+            assert await response.read() == b"x" * 1234
+
+
+async def test_text_is_decoded_with_the_charset_given(aiohttp_url: URL) -> None:
+    async with (
+        ClientSession() as session,
+        session.get(aiohttp_url / "latin1") as response,
+    ):
+        assert response.get_encoding() == "iso-8859-1"
+        assert await response.read() == "café crème".encode("latin-1")
+        assert await response.text() == "café crème"
 
 
 async def test_head_has_headers_and_no_body(aiohttp_url: URL) -> None:
