@@ -72,8 +72,23 @@ def _forced_close(cls: type[web.Response]) -> web.Response:
     return response
 
 
+def _octets(cls: type[web.Response]) -> web.Response:
+    return cls(body=b"\x00\x01")
+
+
+def _html(cls: type[web.Response]) -> web.Response:
+    return cls(text="<p>hi</p>", content_type="text/html")
+
+
+def _not_found(cls: type[web.Response]) -> web.Response:
+    return cls(text="gone", status=404, reason="Gone Away")
+
+
 RESPONSES: dict[str, Callable[[type[web.Response]], web.Response]] = {
     "text": _text,
+    "octets": _octets,
+    "html": _html,
+    "404 with a reason": _not_found,
     "empty": _empty,
     "no body": _no_body,
     "204": _no_content,
@@ -286,3 +301,74 @@ async def test_a_connection_holds_no_task_until_its_first_request(
         assert (await conn.read_response()).body == b"ok"
     # Kept alive: each connection's task now waits for its next request.
     assert len(asyncio.all_tasks()) == before + 3
+
+
+async def _sent_three_times(
+    make: Callable[[], web.Response], request: bytes
+) -> list[tuple[Any, ...]]:
+    """What three answers of one kind leave behind, on the wire and in them."""
+    sent: list[web.Response] = []
+
+    async def handler(_: web.BaseRequest) -> web.Response:
+        response = make()
+        sent.append(response)
+        return response
+
+    server = web.Server(handler, access_log=None)
+    protocol = server()
+    transport = _Recording()
+    protocol.connection_made(transport)
+    try:
+        for _ in range(3):
+            if transport.closed:
+                break
+            protocol.data_received(request)
+            for _ in range(5):
+                await asyncio.sleep(0)
+    finally:
+        protocol.connection_lost(None)
+        await server.shutdown()
+    assert sent
+    for response in sent:
+        assert response.headers["Date"]
+    return [
+        (
+            [item for item in response.headers.items() if item[0] != "Date"],
+            response.keep_alive,
+            response.prepared,
+            response.body_length,
+            _without_date(data),
+        )
+        for response, data in zip(sent, transport.writes, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("request_name", list(REQUESTS))
+@pytest.mark.parametrize("response_name", list(RESPONSES))
+async def test_a_sent_response_holds_the_fields_the_general_path_sets(
+    request_name: str, response_name: str
+) -> None:
+    # The first answer makes the head that the next ones reuse; each must
+    # leave its response as the general path does.
+    make = RESPONSES[response_name]
+    request = REQUESTS[request_name]
+    fast = await _sent_three_times(lambda: make(web.Response), request)
+    general = await _sent_three_times(lambda: make(GeneralPathResponse), request)
+    assert fast == general
+
+
+async def test_a_bad_content_type_is_refused_every_time(
+    serve_handler: Any, raw: Any
+) -> None:
+    async def handler(request: web.BaseRequest) -> web.Response:
+        return web.Response(body=b"x", content_type="text/plain\r\nX-Evil: 1")
+
+    served = await serve_handler(handler)
+    conn = await raw(served.port)
+    for _ in range(2):
+        await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        response = await conn.read_response()
+        assert response.status == 500
+        assert "X-Evil" not in response.headers
+        if response.headers.get("Connection", "").lower() == "close":
+            break

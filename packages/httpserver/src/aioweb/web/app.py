@@ -370,6 +370,21 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         match_info: UrlMappingMatchInfo | None = None
         if isinstance(request, BaseRequest):  # not a stand-in: no coroutine
             match_info = self._router._match_now(request._method, request._route_path())
+            if (
+                match_info is not None
+                and not self._run_middlewares
+                and type(match_info) is UrlMappingMatchInfo
+            ):
+                # The common case in one step: a fresh match of this
+                # application alone, nothing to wrap the handler in.
+                match_info._bind(self)
+                request.match_info = match_info
+                if request._headers.get(hdrs.EXPECT):
+                    response = await match_info.expect_handler(request)
+                    await request.writer.drain()
+                    if response is not None:
+                        return response
+                return await match_info._route.handler(request)
         if match_info is None:
             match_info = await self._router.resolve(request)
         match_info.add_app(self)

@@ -40,14 +40,16 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from multidict import CIMultiDictProxy
 
 from aioweb.parser import HttpParserError, RequestHead, RequestParser
 from aioweb.protocol import (
+    EMPTY_PAYLOAD,
     BaseProtocol,
     HttpMessageStreams,
+    MessageHead,
     PayloadError,
     StreamReader,
     StreamWriter,
@@ -73,16 +75,46 @@ DEFAULT_MAX_PIPELINED: Final = 16
 
 
 class _ServerStreams(HttpMessageStreams[RequestHead]):
-    """Message streams that also tell the handler when a message begins."""
+    """Message streams that also tell the handler when a message begins.
 
-    __slots__ = ("_begun",)
+    A request without a body (most of them) is queued here directly: no
+    body reader, no decoder, nothing to end, so the general steps and the
+    sink's calls they make are skipped; the handler's state changes as
+    through :meth:`RequestHandler.message_received` and
+    :meth:`RequestHandler.message_complete`.
+    """
+
+    __slots__ = ("_begun", "_owner")
 
     def __init__(self, owner: RequestHandler, **kwargs: Any) -> None:
         super().__init__(owner, owner, length_required=True, **kwargs)
+        self._owner = owner
         self._begun = owner._message_begun
 
     def on_message_begin(self) -> None:
         self._begun()
+
+    def on_headers_complete(self, head: MessageHead) -> None:
+        if head.chunked or head.content_length:
+            super().on_headers_complete(head)
+            return
+        # RFC 9112 §6.3: neither chunked nor a length above 0, no body.
+        self._head = cast(RequestHead, head)
+        self._payload = EMPTY_PAYLOAD
+        self._decoder = None
+        owner = self._owner
+        owner._head_since = None
+        messages = owner._messages
+        messages.append((self._head, EMPTY_PAYLOAD))
+        if len(messages) >= owner._max_pipelined:
+            BaseProtocol.pause_reading(owner)
+
+    def on_message_complete(self, trailers: CIMultiDictProxy[str] | None) -> None:
+        if self._payload is not EMPTY_PAYLOAD:
+            super().on_message_complete(trailers)
+            return
+        # A bodyless request: it armed no body timer and awaits no body.
+        self._head = self._payload = None
 
 
 class RequestHandler(ConnectionTimers):
@@ -443,8 +475,15 @@ class RequestHandler(ConnectionTimers):
             except Exception as exc:
                 response = self._answer_error(exc)
             else:
-                response = self._answer_result(result)
-            if response is not None:
+                response = (
+                    result
+                    if isinstance(result, StreamResponse)
+                    else self._answer_result(result)
+                )
+            if response is not None and (
+                response is not result or head.upgrade or response.status >= 400
+            ):
+                # Only these can need settling (see _settle).
                 response = self._settle(request, payload, response, result)
             if response is not None:
                 # Most answers leave here, in one write and without a
@@ -463,7 +502,8 @@ class RequestHandler(ConnectionTimers):
                             response = None
         finally:
             self._current_request = None
-            request._finish()
+            if request._files is not None:  # uploaded form fields to close
+                request._finish()
         if response is None:
             return False
         if access_logger is not None:
@@ -477,7 +517,7 @@ class RequestHandler(ConnectionTimers):
             if not payload.is_eof() or self._tail:
                 await self._lingering_close()
             return False
-        if not payload.is_eof():
+        if payload is not EMPTY_PAYLOAD and not payload.is_eof():
             return await self._drain_body(payload)
         return True
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aioweb.protocol import PAYLOAD_REGISTRY, Payload, StreamWriter, serialize_head
 
-from .stream_response import _NO_BODY_STATUSES, StreamResponse
+from .stream_response import _DATE, _NO_BODY_STATUSES, StreamResponse
 
 if TYPE_CHECKING:
     from .request import BaseRequest
@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 __all__ = ("Response", "json_response")
 
 _Sentinel: Final[Any] = object()
+
+#: Heads of responses whose only field before sending was Content-Type (or
+#: none): (version, status, reason, Content-Type, length, keep-alive, Date)
+#: to the head's bytes and the fields the server added. Only Date changes
+#: from second to second, so a handful of keys serve most answers.
+_PLAIN_HEADS: Final[
+    dict[tuple[Any, ...], tuple[bytes, tuple[tuple[str, str], ...]]]
+] = {}
+_PLAIN_HEADS_CACHED: Final = 64
 
 
 class Response(StreamResponse):
@@ -211,19 +220,76 @@ class Response(StreamResponse):
             status < 200 or status in _NO_BODY_STATUSES
         )
         headers = self._headers
+        writer = request._payload_writer
+        count = len(headers)
+        if count < 2 and not empty and not self._cookies:
+            # Only Content-Type set, or nothing: what the server adds and the
+            # head it makes depend on the key below alone, so both were made
+            # once (by the general code that follows) and are reused.
+            content_type = headers.get("Content-Type")
+            if content_type is not None or not count:
+                message = request._message
+                keep_alive = self._keep_alive
+                if keep_alive is None:
+                    keep_alive = self._keep_alive = message.keep_alive
+                elif keep_alive and not message.keep_alive:
+                    keep_alive = self._keep_alive = False
+                length = 0 if body is None else len(body)
+                key = (
+                    message.version,
+                    status,
+                    self._reason,
+                    content_type,
+                    length,
+                    keep_alive,
+                    _DATE.now(),
+                )
+                known = _PLAIN_HEADS.get(key)
+                if known is not None:
+                    self._req = request
+                    request._response_started = True
+                    self._payload_writer = writer
+                    headers.extend(known[1])
+                    writer.length = length
+                    writer.write_message(known[0], body or b"")
+                    self._eof_sent = True
+                    self._req = None
+                    self._body_length = writer.output_size
+                    self._payload_writer = None
+                    return True
+                return self._send_whole(request, writer, body, key, count)
         if "Content-Length" in headers:
             return False  # set by hand: the writer checks the body against it
+        return self._send_whole(request, writer, body, None, count)
+
+    def _send_whole(
+        self,
+        request: BaseRequest,
+        writer: StreamWriter,
+        body: bytes | None,
+        key: tuple[Any, ...] | None,
+        count: int,
+    ) -> bool:
+        # The general one-write path; with a key, the fields it adds and the
+        # head are kept for the next response of the same key.
+        status = self._status
+        empty = self._must_be_empty_body
+        headers = self._headers
         if not (empty and (status < 200 or status == 204)):
             headers["Content-Length"] = str(0 if body is None else len(body))
         self._req = request
         request._response_started = True
-        writer = self._payload_writer = request._payload_writer
+        self._payload_writer = writer
         self._prepare_headers()
         version = request._message.version
         head = serialize_head(
             f"HTTP/{version[0]}.{version[1]} {status} {self._reason}",
             headers.items(),
         )
+        if key is not None and headers.get("Date") == key[-1]:
+            if len(_PLAIN_HEADS) >= _PLAIN_HEADS_CACHED:
+                _PLAIN_HEADS.clear()
+            _PLAIN_HEADS[key] = (head, tuple(headers.items())[count:])
         writer.write_message(head, b"" if empty or body is None else body)
         self._eof_sent = True
         self._req = None

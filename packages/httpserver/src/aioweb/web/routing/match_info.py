@@ -139,6 +139,15 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
     def freeze(self) -> None:
         self._frozen = True
 
+    def _bind(self, app: Application) -> None:
+        """``add_app(app)`` and ``freeze()`` of a fresh match, in one call."""
+        if self._frozen:
+            raise RuntimeError("Cannot change apps stack after .freeze() call")
+        if self._current_app is None:
+            self._current_app = app
+        self._apps.insert(0, app)
+        self._frozen = True
+
     def __repr__(self) -> str:
         return f"<MatchInfo {dict.__repr__(self)}: {self._route}>"
 
