@@ -34,7 +34,7 @@ from aioweb.client import (
 pytestmark = pytest.mark.interop
 
 UPLOAD = random.Random(7).randbytes(1 << 20)  # aperiodic: no offset can fake it
-REDIRECTS: dict[int, type[aw.HTTPRedirection]] = {
+REDIRECTS: dict[int, type[aw.HTTPMove]] = {
     301: aw.HTTPMovedPermanently,
     302: aw.HTTPFound,
     303: aw.HTTPSeeOther,
@@ -87,7 +87,7 @@ async def form(request: aw.Request) -> aw.Response:
 async def multipart(request: aw.Request) -> aw.Response:
     parts = []
     reader = await request.multipart()
-    async for part in reader:
+    while (part := await reader.next()) is not None:
         assert isinstance(part, BodyPartReader)
         data = await part.read(decode=False)
         parts.append(

@@ -22,7 +22,7 @@ from aioweb.client import ClientSession, WSMsgType
 pytestmark = pytest.mark.interop
 
 #: One entry per WebSocket the server saw end: (close code, compress).
-WS_ENDED = aw.AppKey("ws_ended", "asyncio.Queue[tuple[int | None, int]]")
+WS_ENDED: aw.AppKey[asyncio.Queue[tuple[int | None, int]]] = aw.AppKey("ws_ended")
 
 
 async def websocket(request: aw.Request) -> aw.WebSocketResponse:
