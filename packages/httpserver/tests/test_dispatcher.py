@@ -281,3 +281,43 @@ async def test_resolving_arbitrary_paths_never_raises(raw: str) -> None:
     request = PropertyRequest("GET", "/" + raw)
     info = await router.resolve(request)
     assert info.http_exception is None or info.status in (400, 404, 405)
+
+
+def test_a_frozen_router_matches_a_path_asked_again_without_matching_it(
+    router: web.UrlDispatcher,
+) -> None:
+    plain = CountingPlain("/plain")
+    plain.add_route("GET", handler)
+    router.register_resource(plain)
+    dynamic = CountingDynamic("/items/{id}")
+    route = dynamic.add_route("GET", handler)
+    router.register_resource(dynamic)
+    # Before freezing, nothing is kept: a route may still be added.
+    CountingPlain.calls = CountingDynamic.calls = 0
+    for _ in range(2):
+        assert router._match_now("GET", "/plain") is not None
+    assert CountingPlain.calls == 2
+    router.freeze()
+    CountingPlain.calls = CountingDynamic.calls = 0
+    first = router._match_now("GET", "/items/a%20b")
+    again = router._match_now("GET", "/items/a%20b")
+    assert first is not None and again is not None
+    assert CountingDynamic.calls == 1
+    assert first is not again
+    assert dict(again) == {"id": "a b"} and again.route is route
+    # Each match is the request's own: changing one leaves the next intact.
+    again["id"] = "changed"
+    assert dict(router._match_now("GET", "/items/a%20b") or {}) == {"id": "a b"}
+    # Another method is matched on its own (here: not at all, so no entry).
+    assert router._match_now("POST", "/items/a%20b") is None
+    assert router._match_now("POST", "/items/a%20b") is None
+    assert CountingDynamic.calls == 3
+
+
+def test_the_kept_matches_are_bounded(router: web.UrlDispatcher) -> None:
+    route = router.add_get("/n/{i}", handler)
+    router.freeze()
+    for i in range(2000):
+        info = router._match_now("GET", f"/n/{i}")
+        assert info is not None and info.route is route and dict(info) == {"i": str(i)}
+    assert 0 < len(router._matches) <= 256

@@ -35,6 +35,7 @@ from aioweb.protocol import hdrs
 from .app_key import NOT_APP_KEY_MESSAGE, AppKey, NotAppKeyWarning
 from .cleanup_ctx import CleanupContext
 from .request import BaseRequest
+from .request import Request as _Request
 from .routing.dispatcher import UrlDispatcher
 from .routing.match_info import UrlMappingMatchInfo
 from .routing.route import AbstractRoute, SystemRoute
@@ -368,7 +369,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if not self._pre_frozen:
             raise RuntimeError("freeze() the application before handling requests")
         match_info: UrlMappingMatchInfo | None = None
-        if isinstance(request, BaseRequest):  # not a stand-in: no coroutine
+        # Not a stand-in: no coroutine. The exact class is checked first:
+        # isinstance of an abstract base class runs Python code.
+        if type(request) is _Request or isinstance(request, BaseRequest):
             match_info = self._router._match_now(request._method, request._route_path())
             if (
                 match_info is not None

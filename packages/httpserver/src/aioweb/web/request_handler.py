@@ -59,6 +59,7 @@ from .access_log import AbstractAccessLogger, AccessLogger, access_logger
 from .connection_timers import ConnectionTimers, RequestTimeout
 from .error_responses import error_response, response_from_exception
 from .http_exceptions import HTTPException
+from .response import Response
 from .stream_response import StreamResponse
 
 if TYPE_CHECKING:
@@ -475,9 +476,11 @@ class RequestHandler(ConnectionTimers):
             except Exception as exc:
                 response = self._answer_error(exc)
             else:
+                # The exact class first: isinstance of an abstract base
+                # class (StreamResponse is a MutableMapping) runs Python code.
                 response = (
                     result
-                    if isinstance(result, StreamResponse)
+                    if type(result) is Response or isinstance(result, StreamResponse)
                     else self._answer_result(result)
                 )
             if response is not None and (

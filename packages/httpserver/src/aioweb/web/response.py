@@ -103,7 +103,8 @@ class Response(StreamResponse):
                     content_type = content_type or "text/plain"
                     charset = charset or "utf-8"
                     real["Content-Type"] = f"{content_type}; charset={charset}"
-                    body = text.encode(charset)
+                    # The codec looked up by name costs more than the default.
+                    body = text.encode() if charset == "utf-8" else text.encode(charset)
             else:
                 body = text.encode(self.charset or "utf-8")
         elif content_type is not None or charset is not None:

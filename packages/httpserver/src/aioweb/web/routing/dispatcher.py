@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from .views import AbstractView
 
 _NAME_SPLIT: Final = re.compile(r"[.:-]")
+#: The most recent matches a frozen router keeps (emptied when full, so a
+#: client sending ever new paths costs a dictionary insertion each).
+_MATCHES_CACHED: Final = 256
 _SyncResolve = Callable[[str, str], Resolution]
 
 
@@ -97,6 +100,9 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
         self._domain_resources: list[MatchedSubAppResource] = []
         self._max_depth = 0
         self._frozen = False
+        # (method, raw path) -> (route, variables) of recent synchronous
+        # matches, once frozen: a path asked for again is not matched again.
+        self._matches: dict[tuple[str, str], tuple[AbstractRoute, dict[str, str]]] = {}
 
     # -- resolving ---------------------------------------------------------
 
@@ -162,6 +168,10 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
         """
         if self._domain_resources:
             return None
+        key = (method, raw_path)
+        known = self._matches.get(key)
+        if known is not None:
+            return UrlMappingMatchInfo(known[1], known[0])
         try:
             path = decode_path(raw_path)
         except InvalidPath:
@@ -174,6 +184,10 @@ class UrlDispatcher(Mapping[str, AbstractResource]):
                     return None
                 match_info = resolve_sync(method, path)[0]
                 if match_info is not None:
+                    if self._frozen:  # no route can be added any more
+                        if len(self._matches) >= _MATCHES_CACHED:
+                            self._matches.clear()
+                        self._matches[key] = (match_info.route, dict(match_info))
                     return match_info
             if part == "/":
                 break
