@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Sequence
 
 import pytest
 from yarl import URL
 
-from aioweb.client import ClientSession, ClientTimeout, TCPConnector
+from aioweb.client import (
+    ClientRequest,
+    ClientSession,
+    ClientTimeout,
+    Connection,
+    TCPConnector,
+)
+from aioweb.client.timeout import DEFAULT_TIMEOUT
+from aioweb.client.tracing import Trace
 from aioweb.testkit import FakeServer, FakeServerFactory, Reply
 
 BODY = b'{"ok": true}'
@@ -75,3 +84,29 @@ async def test_request_info_is_made_when_asked_for(
         assert info.method == "GET"
         assert info.headers["X-Tag"] == "t"
         assert resp.request_info is info
+
+
+async def test_a_connector_with_its_own_connect_is_asked_for_every_request(
+    keep_alive_server: tuple[URL, FakeServer],
+) -> None:
+    # A pooled connection is normally taken without connect(); a connector
+    # that overrides connect() still sees every request.
+    url, server = keep_alive_server
+    asked: list[URL] = []
+
+    class Counting(TCPConnector):
+        async def connect(
+            self,
+            req: ClientRequest,
+            traces: Sequence[Trace],
+            timeout: ClientTimeout = DEFAULT_TIMEOUT,
+        ) -> Connection:
+            asked.append(req.url)
+            return await super().connect(req, traces, timeout)
+
+    async with ClientSession(connector=Counting()) as session:
+        for _ in range(3):
+            async with session.get(url) as resp:
+                assert await resp.read() == BODY
+    assert asked == [url] * 3
+    assert server.connections_accepted == 1

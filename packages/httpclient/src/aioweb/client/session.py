@@ -664,8 +664,13 @@ class ClientSession:
             raise RuntimeError("Session is closed")
         timeout: ClientTimeout = getattr(req, "timeout", self._timeout)
         # A pooled connection is taken at once, without the connect
-        # timeout (nothing to wait for) or a coroutine.
-        conn = None if req.traces else connector.connect_idle(req)
+        # timeout (nothing to wait for) or a coroutine; a connector whose
+        # connect() is its own is always asked through it.
+        conn = (
+            connector.connect_idle(req)
+            if not req.traces and type(connector).connect is _CONNECT
+            else None
+        )
         if conn is not None:
             pass
         elif timeout.connect:
@@ -703,6 +708,7 @@ class ClientSession:
 
 
 _START: Final = ClientResponse.start
+_CONNECT: Final = BaseConnector.connect
 
 
 def _rewindable(body: Any) -> bool:
