@@ -103,6 +103,33 @@ async def test_idle_keep_alive_connection_is_closed(serve_app: Any, raw: Any) ->
     assert await conn.at_eof(timeout=2)
 
 
+async def test_a_head_begun_after_a_whole_request_in_one_read_is_timed(
+    serve_app: Any, raw: Any
+) -> None:
+    # The first request is whole; the second head begins in the same read
+    # and never ends: it gets its header_read_timeout, not the keep-alive.
+    served = await serve_app(_echo_app(), header_read_timeout=0.3, keepalive_timeout=30)
+    conn = await raw(served.port)
+    await conn.send(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHo")
+    assert (await conn.read_response()).body == b"GET /a "
+    late = await asyncio.wait_for(conn.read_response(), 3)
+    assert late.status == 408
+    assert await conn.at_eof(timeout=2)
+
+
+async def test_a_head_in_progress_is_not_closed_as_idle(
+    serve_app: Any, raw: Any
+) -> None:
+    # The keep-alive timer fires while a head trickles in: the connection is
+    # busy, so the head completes and is answered.
+    served = await serve_app(_echo_app(), keepalive_timeout=0.2, header_read_timeout=5)
+    conn = await raw(served.port)
+    await conn.send(b"GET /slow HTTP/1.1\r\n")
+    await asyncio.sleep(0.5)
+    await conn.send(b"Host: x\r\n\r\n")
+    assert (await conn.read_response()).body == b"GET /slow "
+
+
 async def test_connection_that_never_speaks_is_closed(serve_app: Any, raw: Any) -> None:
     served = await serve_app(_echo_app(), keepalive_timeout=0.2)
     conn = await raw(served.port)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 from typing import Any
@@ -391,3 +392,67 @@ async def test_app_request_has_match_info_app_and_config_dict(
     await conn.send(b"GET /sub/42 HTTP/1.1\r\nHost: x\r\n\r\n")
     assert (await conn.read_response()).status == 200
     assert seen == {"match": {"id": "42"}, "app": sub, "name": "root"}
+
+
+class _CountingTransport(asyncio.Transport):
+    """Takes what the server writes; closes when asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = b""
+        self.closed = False
+
+    def write(self, data: Any) -> None:
+        self.written += bytes(data)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 1) if name == "peername" else default
+
+
+async def test_an_app_runner_builds_requests_with_the_apps_limits_and_loop() -> None:
+    seen: list[tuple[type[web.BaseRequest], int, int, Any]] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append(
+            (
+                type(request),
+                request.client_max_size,
+                request._client_max_fields,
+                request._loop,
+            )
+        )
+        return web.Response(text="ok")
+
+    class OwnRequest(web.Request):
+        pass
+
+    class OwnRunner(web.AppRunner):
+        def _make_request(self, *args: Any, **kwargs: Any) -> web.Request:
+            return super()._make_request(*args, _cls=OwnRequest, **kwargs)
+
+    for runner_class in (web.AppRunner, OwnRunner):
+        app = web.Application(client_max_size=1234, client_max_fields=7)
+        app.router.add_get("/", handler)
+        runner = runner_class(app, access_log=None)
+        await runner.setup()
+        try:
+            server = runner.server
+            assert server is not None
+            protocol = server()
+            transport = _CountingTransport()
+            protocol.connection_made(transport)
+            protocol.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            for _ in range(5):
+                await asyncio.sleep(0)
+            protocol.connection_lost(None)
+            assert transport.written.startswith(b"HTTP/1.1 200 OK\r\n")
+        finally:
+            await runner.cleanup()
+    loop = asyncio.get_running_loop()
+    assert seen == [(web.Request, 1234, 7, loop), (OwnRequest, 1234, 7, loop)]

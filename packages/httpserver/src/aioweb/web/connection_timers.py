@@ -9,7 +9,9 @@ every request.
 
 * keep-alive: an idle connection is closed after ``keepalive_timeout``;
 * head: from the first byte of a request head until its end,
-  ``header_read_timeout`` (408 and close past it);
+  ``header_read_timeout`` (408 and close past it); the clock is read when
+  the read holding that first byte has been parsed and the head is still
+  incomplete, so a head that comes whole costs no clock reading;
 * body: at most ``body_read_timeout`` between two pieces of a body while the
   server reads it (408 and close past it); a paused transport (a slow
   consumer) does not count against the client.

@@ -85,15 +85,18 @@ class _ServerStreams(HttpMessageStreams[RequestHead]):
     :meth:`RequestHandler.message_complete`.
     """
 
-    __slots__ = ("_begun", "_owner")
+    __slots__ = ("_owner",)
 
     def __init__(self, owner: RequestHandler, **kwargs: Any) -> None:
         super().__init__(owner, owner, length_required=True, **kwargs)
         self._owner = owner
-        self._begun = owner._message_begun
 
     def on_message_begin(self) -> None:
-        self._begun()
+        # Not idle any more; the head timer starts when the read that began
+        # the head ends with the head still incomplete (data_received).
+        owner = self._owner
+        owner._idle_since = None
+        owner._head_pending = True
 
     def on_headers_complete(self, head: MessageHead) -> None:
         if head.chunked or head.content_length:
@@ -105,6 +108,7 @@ class _ServerStreams(HttpMessageStreams[RequestHead]):
         self._decoder = None
         owner = self._owner
         owner._head_since = None
+        owner._head_pending = False
         messages = owner._messages
         messages.append((self._head, EMPTY_PAYLOAD))
         if len(messages) >= owner._max_pipelined:
@@ -154,6 +158,7 @@ class RequestHandler(ConnectionTimers):
         "_current_request",
         "_discarding",
         "_handed_over",
+        "_head_pending",
         "_header_read_timeout",
         "_keepalive_timeout",
         "_lingering_time",
@@ -235,6 +240,7 @@ class RequestHandler(ConnectionTimers):
         self._body_handle: asyncio.TimerHandle | None = None
         self._idle_since: float | None = None  # when the connection went idle
         self._head_since: float | None = None  # when the head in progress began
+        self._head_pending = False  # a head began and is not complete yet
         self._body_activity = 0.0  # when the last piece of a body came
         self._body_awaited = False  # a body is due now (no 100-continue wait)
         self._parser_done = False  # failed, timed out or handed the connection over
@@ -328,6 +334,8 @@ class RequestHandler(ConnectionTimers):
             self._body_handle is not None or payload.total_bytes or self._body_awaited
         ):
             self._restart_body_timer()
+        if self._head_pending and self._head_since is None:
+            self._head_incomplete()
         if tail is not None:
             self._handed_over = self._parser_done = True
             self._tail += tail
@@ -337,7 +345,9 @@ class RequestHandler(ConnectionTimers):
             if self._task_handler is None:
                 self._start_serving()
             else:
-                self._wake()
+                waiter = self._waiter  # _wake(), inline: once per request
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
 
     def _fail_parsing(self, error: Exception | None) -> None:
         """Stop reading HTTP; answer a head's error after earlier responses."""
@@ -354,8 +364,10 @@ class RequestHandler(ConnectionTimers):
 
     # -- the parser's sink (aioweb.protocol.MessageSink) ------------------------
 
-    def _message_begun(self) -> None:
-        self._idle_since = None
+    def _head_incomplete(self) -> None:
+        # A read ended inside a head: from now on it has header_read_timeout
+        # to complete. (A head that comes whole in one read, the usual case,
+        # never reads the clock for it.)
         if self._header_read_timeout is not None:
             self._head_since = now = self._loop.time()
             if self._header_handle is None:
@@ -366,6 +378,7 @@ class RequestHandler(ConnectionTimers):
     def message_received(self, head: RequestHead, payload: StreamReader) -> None:
         """A head is complete: queue the request."""
         self._head_since = None
+        self._head_pending = False
         self._messages.append((head, payload))
         if (
             (head.chunked or head.content_length)

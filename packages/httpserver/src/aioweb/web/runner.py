@@ -23,6 +23,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import signal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aioweb.parser import RequestHead
@@ -218,11 +219,21 @@ class AppRunner(BaseRunner):
         self._app.on_startup.freeze()
         await self._app.startup()
         self._app.freeze()
-        return Server(
+        server = Server(
             self._app.handle,  # type: ignore[arg-type]
             request_factory=self._make_request,
             **self._kwargs,
         )
+        if type(self)._make_request is AppRunner._make_request:
+            # What _make_request does, without its frame per request: the
+            # application's limits are fixed once it is frozen.
+            server.request_factory = partial(
+                Request,
+                loop=server._loop,
+                client_max_size=self._app.client_max_size,
+                client_max_fields=self._app.client_max_fields,
+            )
+        return server
 
     def _make_request(
         self,

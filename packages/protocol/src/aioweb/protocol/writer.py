@@ -266,7 +266,9 @@ class StreamWriter:
             self.length = length - len(body)
         if self._head is not None:
             raise RuntimeError("write_message() after write_headers()")
-        transport = self._checked_transport()
+        transport = self._protocol.transport  # _checked_transport(), inline
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
         data = head + body if body else head
         self.buffer_size += len(data)
         self.output_size += len(data)
