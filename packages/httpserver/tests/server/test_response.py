@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import json
 import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -390,3 +391,49 @@ def test_state_and_identity() -> None:
     assert a[key] == 1 and len(a) == 1 and list(a) == [key]
     assert a != b and hash(a) != hash(b) and bool(web.StreamResponse())
     assert not a.prepared
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"message": "Hello, world", "id": 42, "tags": ["a", "b"]},
+        'é\u2028"quoted"',
+        [1.5, float("nan"), float("inf"), None, True],
+        {"nested": {"deeper": [{"k": "v"}]}, 3: "int key"},
+    ],
+)
+def test_json_response_sends_what_json_dumps_makes(data: Any) -> None:
+    response = web.json_response(data)
+    assert response.body == json.dumps(data).encode()
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.charset == "utf-8"
+    assert web.json_response(data, dumps=lambda _: "[]").body == b"[]"
+
+
+def test_json_response_refuses_what_json_dumps_refuses() -> None:
+    with pytest.raises(TypeError):
+        web.json_response({"when": object()})
+    circular: list[Any] = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match="Circular"):
+        web.json_response(circular)
+    # Nothing is left behind by a failure: the next one encodes normally.
+    assert web.json_response([1]).body == b"[1]"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "charset", "expected", "body"),
+    [
+        ("text/html", None, "text/html; charset=utf-8", "é".encode()),
+        ("", None, "text/plain; charset=utf-8", "é".encode()),
+        (None, "latin-1", "text/plain; charset=latin-1", "é".encode("latin-1")),
+        ("text/csv", "utf-8", "text/csv; charset=utf-8", "é".encode()),
+    ],
+)
+def test_text_with_a_content_type_or_charset(
+    content_type: str | None, charset: str | None, expected: str, body: bytes
+) -> None:
+    for _ in range(2):  # the second one reuses the field value made first
+        response = web.Response(text="é", content_type=content_type, charset=charset)
+        assert response.headers["Content-Type"] == expected
+        assert response.body == body

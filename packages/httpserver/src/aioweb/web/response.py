@@ -35,6 +35,10 @@ _PLAIN_HEADS: Final[
     dict[tuple[Any, ...], tuple[bytes, tuple[tuple[str, str], ...]]]
 ] = {}
 _PLAIN_HEADS_CACHED: Final = 64
+#: content_type -> "content_type; charset=utf-8", for text given a type.
+_UTF8_TYPES: Final[dict[str, str]] = {}
+#: json.dumps's own settings (all defaults): what json_response sends.
+_JSON: Final = json.JSONEncoder()
 
 
 class Response(StreamResponse):
@@ -98,6 +102,18 @@ class Response(StreamResponse):
             if "Content-Type" not in real:
                 if content_type is None and charset is None:
                     real["Content-Type"] = "text/plain; charset=utf-8"
+                    body = text.encode()
+                elif charset is None and content_type:
+                    # The common content_type="..." alone: UTF-8, and the
+                    # same field value object each time (its hash is kept).
+                    value = _UTF8_TYPES.get(content_type)
+                    if value is None:
+                        if len(_UTF8_TYPES) >= 64:
+                            _UTF8_TYPES.clear()
+                        value = _UTF8_TYPES[content_type] = (
+                            f"{content_type}; charset=utf-8"
+                        )
+                    real["Content-Type"] = value
                     body = text.encode()
                 else:
                     content_type = content_type or "text/plain"
@@ -373,7 +389,8 @@ def json_response(
     if data is not _Sentinel:
         if text or body:
             raise ValueError("only one of data, text, or body should be specified")
-        text = dumps(data)
+        # The same text as json.dumps, without its frame and keyword checks.
+        text = _JSON.encode(data) if dumps is json.dumps else dumps(data)
     return Response(
         text=text,
         body=body,
