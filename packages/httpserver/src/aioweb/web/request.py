@@ -623,8 +623,10 @@ class Request(BaseRequest):
         match_info = self._match_info
         if match_info is None:
             return False
-        for app in match_info.apps:  # noqa: SIM110 - no generator per request
-            if app.on_response_prepare:
+        # The attributes behind the apps and on_response_prepare properties:
+        # no tuple and no property calls per request.
+        for app in match_info._apps:  # noqa: SIM110 - no generator per request
+            if app._on_response_prepare:
                 return True
         return False
 
