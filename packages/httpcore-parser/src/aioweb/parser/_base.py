@@ -16,7 +16,7 @@ The compiled twin in ``_cparser.pyx`` follows this module step by step.
 from __future__ import annotations
 
 import enum
-from collections import deque
+from collections.abc import Sequence
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -104,7 +104,22 @@ def parse_version(token: bytes, error: type[HttpParserError]) -> HttpVersion:
 
 
 class Parser:
-    """What requests and responses share: buffering, fields, bodies, limits."""
+    """What requests and responses share: buffering, fields, bodies, limits.
+
+    Memory: a parser lives as long as its connection, mostly idle, so it
+    holds no buffer, field list or queue between messages: each is made when
+    needed and dropped when done. Slots, not a dict.
+    """
+
+    __slots__ = (
+        "_begun", "_buf", "_chunk_line", "_cl", "_conn", "_fields", "_handler",
+        "_has_upgrade", "_interim", "_keep_alive", "_lenient",
+        "_max_chunk_size_digits", "_max_field_size", "_max_headers",
+        "_max_line_size", "_max_trailer_size", "_more_methods", "_next_method",
+        "_on_body", "_on_chunk_complete", "_on_headers_complete",
+        "_on_message_begin", "_on_message_complete", "_remaining", "_section_size",
+        "_start", "_state", "_te", "_upgrade", "_value_bad",
+    )  # fmt: skip
 
     _bad_start: type[HttpParserError] = BadRequestLine
 
@@ -132,7 +147,9 @@ class Parser:
         self._on_headers_complete = handler.on_headers_complete
         self._on_body = handler.on_body
         self._on_message_complete = handler.on_message_complete
-        self._on_informational = handler.on_informational
+        # Interim responses are rare: on_informational is looked up when one
+        # arrives rather than held as a bound method by every parser.
+        self._handler = handler
         # Optional: a handler that does not care where chunks end is not
         # called for each one (see ParserHandler).
         self._on_chunk_complete = getattr(handler, "on_chunk_complete", None)
@@ -144,23 +161,27 @@ class Parser:
         self._lenient = lenient
         self._value_bad = FIELD_VALUE_BAD_LENIENT_RE if lenient else FIELD_VALUE_BAD_RE
         self._chunk_line = CHUNK_LINE_LENIENT_RE if lenient else CHUNK_LINE_RE
-        self._buf = bytearray()
+        # The unread bytes of an unfinished line; None when there are none.
+        self._buf: bytearray | None = None
         self._state = _HEAD
         self._begun = False  # on_message_begin was called for this message
         self._start: tuple[object, ...] | None = None  # the parsed start line
-        self._fields: list[tuple[bytes, bytes]] = []
-        # The values of the fields that frame the message, as they arrive.
-        self._cl: list[bytes] = []
-        self._te: list[bytes] = []
-        self._conn: list[bytes] = []
+        # None until the first one: the fields of the section being read, and
+        # the values of the fields that frame the message, as they arrive.
+        self._fields: list[tuple[bytes, bytes]] | None = None
+        self._cl: list[bytes] | None = None
+        self._te: list[bytes] | None = None
+        self._conn: list[bytes] | None = None
         self._has_upgrade = False
         self._section_size = 0  # bytes of the trailer section so far
         self._remaining = 0  # bytes left of the body or of the chunk
         self._keep_alive = True
         self._upgrade = False
-        # Responses only: the methods of the requests awaiting an answer, and
-        # whether a 1xx response came before the head being read.
-        self._methods: deque[str] = deque()
+        # Responses only: the methods of the requests awaiting an answer (the
+        # first on its own, as there is rarely a second), and whether a 1xx
+        # response came before the head being read.
+        self._next_method: str | None = None
+        self._more_methods: list[str] | None = None
         self._interim = False
 
     @property
@@ -185,18 +206,18 @@ class Parser:
         """
         if self._state >= _HANDED_OVER:
             raise ParserClosed("the parser accepts no more input")
-        self._buf += data
+        buf = bytearray(data) if self._buf is None else self._buf + data
+        self._buf = None
         try:
-            pos = self._run(0)
+            pos = self._run(buf)
         except BaseException:
             self._state = _DEAD
-            self._buf.clear()
             raise
         if self._state == _HANDED_OVER:
-            tail = bytes(self._buf[pos:])
-            self._buf.clear()
-            return tail
-        del self._buf[:pos]
+            return bytes(buf[pos:])
+        if pos < len(buf):
+            del buf[:pos]
+            self._buf = buf
         return None
 
     def feed_eof(self) -> None:
@@ -221,13 +242,13 @@ class Parser:
         elif state not in (_HEAD, _CLOSED):
             raise IncompleteMessage("the input ended inside a message body")
         self._state = _FINISHED
-        self._buf.clear()
+        self._buf = None
 
     # -- the state machine ------------------------------------------------
 
-    def _run(self, pos: int) -> int:
-        """Consume the buffer from ``pos``; return where the unread bytes start."""
-        buf = self._buf
+    def _run(self, buf: bytearray) -> int:
+        """Consume ``buf``; return where the unread bytes start."""
+        pos = 0
         while True:
             state = self._state
             if state == _HEAD:
@@ -370,14 +391,15 @@ class Parser:
         if lname == b"content-length":
             # Checked at once, as a repeated or overlong value makes the
             # message unusable whatever follows.
-            if self._cl and not self._lenient:
+            if self._cl is not None and not self._lenient:
                 raise InvalidContentLength("Content-Length is repeated")
             _framing.content_length((value,), self._lenient)
-            self._cl.append(value)
+            # A list per field: one in the common case, a copy when repeated.
+            self._cl = [value] if self._cl is None else [*self._cl, value]
         elif lname == b"transfer-encoding":
-            self._te.append(value)
+            self._te = [value] if self._te is None else [*self._te, value]
         elif lname == b"connection":
-            self._conn.append(value)
+            self._conn = [value] if self._conn is None else [*self._conn, value]
         elif lname == b"upgrade":
             self._has_upgrade = True
 
@@ -418,6 +440,8 @@ class Parser:
         if len(line) > limit:
             raise LineTooLong(f"a field line is longer than {limit} bytes", status=431)
         fields = self._fields
+        if fields is None:
+            fields = self._fields = []
         if line[0] in (32, 9):
             # RFC 9112 §5.2: obs-fold. A server must reject it or replace it
             # with SP; strict mode rejects, lenient mode replaces.
@@ -431,7 +455,7 @@ class Parser:
             lname = name.lower()
             if lname in (b"content-length", b"transfer-encoding"):
                 raise InvalidHeader(f"obs-fold in {name!r}, which frames the body")
-            if head and lname == b"connection":
+            if head and lname == b"connection" and self._conn is not None:
                 self._conn[-1] = folded
             fields[-1] = (name, folded)
             return
@@ -453,13 +477,14 @@ class Parser:
             self._classify(name, value)
 
     def _head_complete(self, pos: int) -> int:
-        fields = self._fields
+        fields = self._fields or ()
         raw: RawHeaders = tuple(fields)
         headers = CIMultiDictProxy(
             CIMultiDict([(n.decode("latin-1"), v.decode("latin-1")) for n, v in fields])
         )
-        cl, te, conn, upgrade = self._cl, self._te, self._conn, self._has_upgrade
-        self._fields, self._cl, self._te, self._conn = [], [], [], []
+        cl, te, conn = self._cl or (), self._te or (), self._conn or ()
+        upgrade = self._has_upgrade
+        self._fields = self._cl = self._te = self._conn = None
         self._has_upgrade = False
         return self._dispatch_head(pos, raw, headers, cl, te, conn, upgrade)
 
@@ -529,7 +554,7 @@ class Parser:
                 break
             self._add_field(line, self._max_trailer_size, head=False)
         fields = self._fields
-        self._fields = []
+        self._fields = None
         trailers = None
         if fields:
             trailers = CIMultiDictProxy(
@@ -565,9 +590,9 @@ class Parser:
         pos: int,
         raw: RawHeaders,
         headers: CIMultiDictProxy[str],
-        cl: list[bytes],
-        te: list[bytes],
-        conn: list[bytes],
+        cl: Sequence[bytes],
+        te: Sequence[bytes],
+        conn: Sequence[bytes],
         upgrade: bool,
     ) -> int:
         raise NotImplementedError

@@ -9,11 +9,13 @@ cdef enum:
 
 
 cdef class _Parser:
+    # Memory, as in _base.Parser: an idle parser holds no buffer, no field
+    # lists and no queue; each is made when needed and dropped when done.
+    cdef object _handler  # for on_informational, looked up when used
     cdef object _on_message_begin
     cdef object _on_headers_complete
     cdef object _on_body
     cdef object _on_message_complete
-    cdef object _on_informational
     cdef object _on_chunk_complete  # None when the handler has none
     cdef Py_ssize_t _max_line_size
     cdef Py_ssize_t _max_field_size
@@ -24,7 +26,7 @@ cdef class _Parser:
     cdef const unsigned char* _value_table
     cdef object _chunk_line
     cdef bint _is_request
-    cdef bytearray _buf
+    cdef bytearray _buf  # an unfinished line, None when there is none
     cdef int _state
     cdef bint _begun
     cdef bint _started
@@ -34,6 +36,7 @@ cdef class _Parser:
     cdef object _version
     cdef int _status
     cdef str _reason
+    # None until the section's first field (the framing ones: until one).
     cdef list _fields  # (name, value) bytes, as received
     cdef list _pairs  # (name, value) str, for the CIMultiDict
     cdef list _cl
@@ -45,7 +48,8 @@ cdef class _Parser:
     cdef uint64_t _remaining
     cdef bint _keep_alive
     cdef bint _upgrade
-    cdef object _methods
+    cdef str _next_method  # the first request awaiting a response
+    cdef list _more_methods  # the others, when pipelined
     cdef bint _interim
 
     def __init__(
@@ -70,7 +74,7 @@ cdef class _Parser:
         self._on_headers_complete = handler.on_headers_complete
         self._on_body = handler.on_body
         self._on_message_complete = handler.on_message_complete
-        self._on_informational = handler.on_informational
+        self._handler = handler
         self._on_chunk_complete = getattr(handler, "on_chunk_complete", None)
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
@@ -84,22 +88,23 @@ cdef class _Parser:
             self._value_table = &VALUE_TABLE[0]
         self._chunk_line = CHUNK_LINE_LENIENT_RE if lenient else CHUNK_LINE_RE
         self._is_request = isinstance(self, RequestParser)
-        self._buf = bytearray()
+        self._buf = None
         self._state = S_HEAD
         self._begun = False
         self._started = False
-        self._fields = []
-        self._pairs = []
-        self._cl = []
-        self._te = []
-        self._conn = []
+        self._fields = None
+        self._pairs = None
+        self._cl = None
+        self._te = None
+        self._conn = None
         self._has_upgrade = False
         self._cl_value = None
         self._section_size = 0
         self._remaining = 0
         self._keep_alive = True
         self._upgrade = False
-        self._methods = deque()
+        self._next_method = None
+        self._more_methods = None
         self._interim = False
 
     def feed_data(self, data):
@@ -118,7 +123,7 @@ cdef class _Parser:
         p = <const unsigned char*>view.buf
         try:
             try:
-                if len(self._buf):
+                if self._buf is not None:
                     # The buffer holds an unfinished line: complete it with the
                     # input up to its first LF only, so that the rest of the
                     # input is read in place rather than copied.
@@ -131,7 +136,7 @@ cdef class _Parser:
                         tail = bytes(self._buf[pos:]) + _bytes(p + cut, view.len - cut)
                         start = view.len
                     elif pos == size + cut:
-                        self._buf = bytearray()
+                        self._buf = None
                         start = cut
                     else:
                         # Not all read: carry on the old way, all in the buffer.
@@ -141,6 +146,8 @@ cdef class _Parser:
                         pos = self._run(<const unsigned char*>PyByteArray_AS_STRING(self._buf), len(self._buf))
                         if self._state == S_HANDED_OVER:
                             tail = bytes(self._buf[pos:])
+                        elif pos == len(self._buf):
+                            self._buf = None
                         else:
                             del self._buf[:pos]
                 if start < view.len:
@@ -151,12 +158,12 @@ cdef class _Parser:
                         self._buf = bytearray(_bytes(p + start + pos, view.len - start - pos))
             except BaseException:
                 self._state = S_DEAD
-                self._buf = bytearray()
+                self._buf = None
                 raise
         finally:
             PyBuffer_Release(&view)
         if self._state == S_HANDED_OVER:
-            self._buf = bytearray()
+            self._buf = None
             return b"" if tail is None else tail
         return None
 
@@ -175,7 +182,7 @@ cdef class _Parser:
         elif state != S_HEAD and state != S_CLOSED:
             raise IncompleteMessage("the input ended inside a message body")
         self._state = S_FINISHED
-        self._buf = bytearray()
+        self._buf = None
 
     # -- the state machine ------------------------------------------------
 
@@ -375,7 +382,10 @@ cdef class _Parser:
                 raise InvalidHeader(
                     f"invalid byte in the value of {_bytes(p, name_len)!r}"
                 )
-        if len(self._fields) >= self._max_headers:
+        if self._fields is None:
+            self._fields = []
+            self._pairs = []
+        elif len(self._fields) >= self._max_headers:
             raise TooManyHeaders(f"more than {self._max_headers} fields")
         known = _known_name(p, name_len)
         if known is not None:
@@ -390,17 +400,26 @@ cdef class _Parser:
         if not head:
             return 0
         if name_len == 14 and _name_is(p, 14, b"content-length"):
-            if self._cl and not self.lenient:
+            if self._cl is not None and not self.lenient:
                 raise InvalidContentLength("Content-Length is repeated")
             length = self._decimal(p + start, stop - start)
             if length is None:
                 length = _framing.content_length((value,), self.lenient)
-            self._cl.append(value)
+            if self._cl is None:
+                self._cl = [value]
+            else:
+                self._cl.append(value)
             self._cl_value = length
         elif name_len == 17 and _name_is(p, 17, b"transfer-encoding"):
-            self._te.append(value)
+            if self._te is None:
+                self._te = [value]
+            else:
+                self._te.append(value)
         elif name_len == 10 and _name_is(p, 10, b"connection"):
-            self._conn.append(value)
+            if self._conn is None:
+                self._conn = [value]
+            else:
+                self._conn.append(value)
         elif name_len == 7 and _name_is(p, 7, b"upgrade"):
             self._has_upgrade = True
         return 0
@@ -432,7 +451,7 @@ cdef class _Parser:
         lname = name.lower()
         if lname in (b"content-length", b"transfer-encoding"):
             raise InvalidHeader(f"obs-fold in {name!r}, which frames the body")
-        if head and lname == b"connection":
+        if head and lname == b"connection" and self._conn is not None:
             self._conn[len(self._conn) - 1] = folded
         self._fields[last] = (name, folded)
         self._pairs[last] = (self._pairs[last][0], folded.decode("latin-1"))
@@ -474,15 +493,20 @@ cdef class _Parser:
         return True
 
     cdef Py_ssize_t _head_complete(self, Py_ssize_t pos) except -1:
-        cdef tuple raw = tuple(self._fields)
-        headers = CIMultiDictProxy(CIMultiDict(self._pairs))
+        cdef tuple raw
+        if self._fields is None:
+            raw = ()
+            headers = CIMultiDictProxy(CIMultiDict())
+        else:
+            raw = tuple(self._fields)
+            headers = CIMultiDictProxy(CIMultiDict(self._pairs))
         cl, te, conn = self._cl, self._te, self._conn
         upgrade = self._has_upgrade
-        self._fields = []
-        self._pairs = []
-        self._cl = []
-        self._te = []
-        self._conn = []
+        self._fields = None
+        self._pairs = None
+        self._cl = None
+        self._te = None
+        self._conn = None
         self._has_upgrade = False
         if self._is_request:
             return self._dispatch_request(pos, raw, headers, cl, te, conn, upgrade)
@@ -574,8 +598,8 @@ cdef class _Parser:
         trailers = None
         if self._fields:
             trailers = CIMultiDictProxy(CIMultiDict(self._pairs))
-        self._fields = []
-        self._pairs = []
+        self._fields = None
+        self._pairs = None
         self._message_complete(trailers)
         return pos
 

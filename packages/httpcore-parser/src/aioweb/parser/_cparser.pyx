@@ -23,8 +23,6 @@ from libc.string cimport memchr, memcmp
 
 # One import per line, no parentheses: tools/depcheck.py reads the imports of a
 # Cython file line by line.
-from collections import deque
-
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 
 from . import _early, _framing

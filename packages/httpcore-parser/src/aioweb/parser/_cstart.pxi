@@ -74,8 +74,10 @@ cdef class RequestParser(_Parser):
         cdef int flags
         cdef RequestHead head
         version = self._version
-        if te or len(cl) > 1:
-            kind, length, close = _framing.request_framing(version, cl, te, self.lenient)
+        if te or (cl is not None and len(cl) > 1):
+            kind, length, close = _framing.request_framing(
+                version, cl or (), te or (), self.lenient
+            )
         elif cl:
             length = self._cl_value
             kind = K_LENGTH if length else K_NO_BODY
@@ -116,7 +118,12 @@ cdef class ResponseParser(_Parser):
 
     def expect_response(self, str method):
         """Queue the method of a request whose response is still to come."""
-        self._methods.append(method)
+        if self._next_method is None:
+            self._next_method = method
+        elif self._more_methods is None:
+            self._more_methods = [method]
+        else:
+            self._more_methods.append(method)
 
     cdef int _parse_request_line(self, const unsigned char* p, Py_ssize_t n) except -1:
         raise AssertionError("a response parser reads no request line")
@@ -180,12 +187,21 @@ cdef class ResponseParser(_Parser):
             self._started = False
             self._begun = False
             self._interim = True
-            self._on_informational(head)
+            self._handler.on_informational(head)
             return pos
-        method = self._methods.popleft() if self._methods else "GET"
+        method = self._next_method
+        if method is None:
+            method = "GET"
+        elif self._more_methods:
+            # Pipelined requests: the queue is short, and gone once empty.
+            self._next_method = self._more_methods.pop(0)
+            if not self._more_methods:
+                self._more_methods = None
+        else:
+            self._next_method = None
         if (
             te
-            or len(cl) > 1
+            or (cl is not None and len(cl) > 1)
             or status == 101
             or status == 204
             or status == 304
@@ -193,7 +209,7 @@ cdef class ResponseParser(_Parser):
             or method == "CONNECT"
         ):
             kind, length, close = _framing.response_framing(
-                status, method, version, cl, te, self.lenient
+                status, method, version, cl or (), te or (), self.lenient
             )
         elif cl:
             kind, length = K_LENGTH, self._cl_value

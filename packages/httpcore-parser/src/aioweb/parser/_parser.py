@@ -6,6 +6,8 @@ differs: the start line, and how a head becomes a message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from multidict import CIMultiDictProxy
 
 from . import _early, _framing
@@ -33,6 +35,8 @@ class RequestParser(Parser):
             reading traffic from peers known to be sloppy, never for a server
             behind or in front of another HTTP processor.
     """
+
+    __slots__ = ()
 
     _bad_start = BadRequestLine
 
@@ -62,9 +66,9 @@ class RequestParser(Parser):
         pos: int,
         raw: RawHeaders,
         headers: CIMultiDictProxy[str],
-        cl: list[bytes],
-        te: list[bytes],
-        conn: list[bytes],
+        cl: Sequence[bytes],
+        te: Sequence[bytes],
+        conn: Sequence[bytes],
         upgrade: bool,
     ) -> int:
         assert self._start is not None
@@ -109,6 +113,8 @@ class ResponseParser(Parser):
     line.
     """
 
+    __slots__ = ()
+
     _bad_start = BadStatusLine
 
     def expect_response(self, method: str) -> None:
@@ -118,7 +124,12 @@ class ResponseParser(Parser):
             method: The request method, e.g. ``"HEAD"`` (no body follows) or
                 ``"CONNECT"`` (a 2xx answer hands the connection over).
         """
-        self._methods.append(method)
+        if self._next_method is None:
+            self._next_method = method
+        elif self._more_methods is None:
+            self._more_methods = [method]
+        else:
+            self._more_methods.append(method)
 
     def _informational_seen(self) -> bool:
         return self._interim
@@ -148,9 +159,9 @@ class ResponseParser(Parser):
         pos: int,
         raw: RawHeaders,
         headers: CIMultiDictProxy[str],
-        cl: list[bytes],
-        te: list[bytes],
-        conn: list[bytes],
+        cl: Sequence[bytes],
+        te: Sequence[bytes],
+        conn: Sequence[bytes],
         upgrade: bool,
     ) -> int:
         assert self._start is not None
@@ -166,9 +177,18 @@ class ResponseParser(Parser):
             self._start = None
             self._begun = False
             self._interim = True
-            self._on_informational(head)
+            self._handler.on_informational(head)
             return pos
-        method = self._methods.popleft() if self._methods else "GET"
+        method = self._next_method
+        if method is None:
+            method = "GET"
+        elif self._more_methods:
+            # Pipelined requests: the queue is short, and gone once empty.
+            self._next_method = self._more_methods.pop(0)
+            if not self._more_methods:
+                self._more_methods = None
+        else:
+            self._next_method = None
         kind, length, close = _framing.response_framing(
             status, method, version, cl, te, self._lenient
         )
