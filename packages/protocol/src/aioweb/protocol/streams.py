@@ -19,6 +19,12 @@ with :meth:`~StreamReader.begin_http_chunk_receiving` and
 returns data up to each boundary with ``end_of_http_chunk`` set.
 :class:`~aioweb.protocol.HttpMessageStreams` marks them for every chunked
 body, as the parser reports each chunk's end.
+
+Memory: a server or client keeps thousands of idle connections, each with a
+reader, and most bodies arrive in one block or not at all. So the first
+unread block sits in a plain attribute, and a queue for the blocks behind it
+is made only when a second block arrives while the first is unread; an idle
+reader holds no container at all.
 """
 
 from __future__ import annotations
@@ -88,7 +94,11 @@ class StreamReader:
             self._high_water if max_line_length is None else max_line_length
         )
         self._loop = loop
-        self._buffer: collections.deque[bytes] = collections.deque()
+        # The unread bytes: ``_head[_buffer_offset:]``, then the blocks in
+        # ``_rest`` (None until a second block waits); ``_size`` counts them
+        # all, so it is 0 exactly when nothing is buffered.
+        self._head = b""
+        self._rest: collections.deque[bytes] | None = None
         self._buffer_offset = 0
         self._size = 0
         self._cursor = 0
@@ -98,7 +108,7 @@ class StreamReader:
         self._waiter: asyncio.Future[None] | None = None
         self._eof_waiter: asyncio.Future[None] | None = None
         self._exception: BaseException | None = None
-        self._eof_callbacks: list[Callable[[], None]] = []
+        self._eof_callbacks: list[Callable[[], None]] | None = None
         self.total_bytes = 0
 
     def __repr__(self) -> str:
@@ -131,12 +141,14 @@ class StreamReader:
 
     def at_eof(self) -> bool:
         """Return True once the body has ended and every byte has been read."""
-        return self._eof and not self._buffer
+        return self._eof and not self._size
 
     def on_eof(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when the body ends (at once if it has ended)."""
         if self._eof:
             callback()
+        elif self._eof_callbacks is None:
+            self._eof_callbacks = [callback]
         else:
             self._eof_callbacks.append(callback)
 
@@ -148,7 +160,13 @@ class StreamReader:
         if not data:
             return
         size = len(data)
-        self._buffer.append(data)
+        if not self._size:
+            self._head = data
+            self._buffer_offset = 0
+        elif self._rest is None:
+            self._rest = collections.deque((data,))
+        else:
+            self._rest.append(data)
         self._size += size
         self.total_bytes += size
         waiter = self._waiter
@@ -192,8 +210,8 @@ class StreamReader:
             self._eof_waiter = None
             if not waiter.done():
                 waiter.set_result(None)
-        callbacks, self._eof_callbacks = self._eof_callbacks, []
-        for callback in callbacks:
+        callbacks, self._eof_callbacks = self._eof_callbacks, None
+        for callback in callbacks or ():
             callback()
 
     def set_exception(
@@ -208,7 +226,7 @@ class StreamReader:
         if exc_cause is not None:
             exc.__cause__ = exc_cause
         self._exception = exc
-        self._eof_callbacks.clear()
+        self._eof_callbacks = None
         for name in ("_waiter", "_eof_waiter"):
             waiter: asyncio.Future[None] | None = getattr(self, name)
             if waiter is not None:
@@ -246,7 +264,7 @@ class StreamReader:
                     break
                 blocks.append(block)
             return b"".join(blocks)
-        while not self._buffer and not self._eof:
+        while not self._size and not self._eof:
             await self._wait("read")
         return self._read_nowait(n)
 
@@ -254,7 +272,7 @@ class StreamReader:
         """Read whatever is buffered, waiting for at least one byte."""
         if self._exception is not None:
             raise self._exception
-        while not self._buffer and not self._eof:
+        while not self._size and not self._eof:
             await self._wait("readany")
         return self._read_nowait(-1)
 
@@ -292,7 +310,7 @@ class StreamReader:
                     return (b"", True)
                 if position > self._cursor:
                     return (self._read_nowait(position - self._cursor), True)
-            if self._buffer:
+            if self._size:
                 return (self._read_nowait_chunk(-1), False)
             if self._eof:
                 return (b"", False)
@@ -322,7 +340,7 @@ class StreamReader:
         chunks: list[bytes] = []
         size = 0
         while True:
-            while self._buffer:
+            while self._size:
                 end = self._find_in_head(chunks, separator)
                 data = self._read_nowait_chunk(end)
                 size += len(data)
@@ -347,7 +365,7 @@ class StreamReader:
         separator may start in the bytes already taken (``chunks``) and end
         in the block.
         """
-        head = self._buffer[0]
+        head = self._head
         offset = self._buffer_offset
         seplen = len(separator)
         if seplen > 1 and chunks:
@@ -423,14 +441,16 @@ class StreamReader:
             self._waiter = None
 
     def _read_nowait_chunk(self, n: int) -> bytes:
-        first = self._buffer[0]
+        first = self._head
         offset = self._buffer_offset
         if n != -1 and len(first) - offset > n:
             data = first[offset : offset + n]
             self._buffer_offset += n
         else:
             data = first[offset:] if offset else first
-            self._buffer.popleft()
+            # The next block moves up; the queue, once made, stays for the
+            # rest of this body, which is evidently not an idle one.
+            self._head = self._rest.popleft() if self._rest else b""
             self._buffer_offset = 0
         size = len(data)
         self._size -= size
@@ -445,10 +465,11 @@ class StreamReader:
         return data
 
     def _read_nowait(self, n: int) -> bytes:
-        if len(self._buffer) == 1 and (n == -1 or n >= self._size):
-            return self._read_nowait_chunk(-1)  # the common case: one block
+        if not self._rest and (n == -1 or n >= self._size):
+            # The common case: one block (or none).
+            return self._read_nowait_chunk(-1) if self._size else b""
         chunks = []
-        while self._buffer:
+        while self._size:
             chunk = self._read_nowait_chunk(n)
             chunks.append(chunk)
             if n != -1:
@@ -467,7 +488,9 @@ class EmptyStreamReader(StreamReader):
         # No protocol: nothing is ever fed, so there is nothing to pause.
         self._eof = True
         self._exception = None
-        self._buffer = collections.deque()
+        self._head = b""
+        self._rest = None
+        self._buffer_offset = 0
         self._size = 0
         self._low_water = self._high_water = 0
         self.total_bytes = 0
