@@ -293,3 +293,44 @@ def test_no_pong_after_the_close_echo() -> None:
     reader, peer, _, sent = make_reader()
     reader.feed_data(peer.send_ping(b"p") + peer.send_close(1000, ""))
     assert frames_sent(sent) == [Close(1000, "")]
+
+
+async def test_messages_around_a_ping_in_one_read_keep_their_order() -> None:
+    # Whole messages come from the core's fast path, the ping through its
+    # events, and the text after the ping from the fast path's next call.
+    reader, peer, flow, sent = make_reader(max_messages=2)
+    reader.feed_data(
+        peer.send_text("a")
+        + peer.send_binary(b"b")
+        + peer.send_ping(b"p")
+        + peer.send_text("c")
+        + peer.send_binary(b"d", final=False)
+        + peer.send_binary(b"e")
+    )
+    assert frames_sent(sent) == [Pong(b"p")]
+    assert reader.queued_messages == 4
+    assert reader.queued_bytes == 5
+    assert flow.calls == ["pause"]
+    received = [await reader.read() for _ in range(4)]
+    assert [(m.type, m.data) for m in received] == [
+        (WSMsgType.TEXT, "a"),
+        (WSMsgType.BINARY, b"b"),
+        (WSMsgType.TEXT, "c"),
+        (WSMsgType.BINARY, b"de"),
+    ]
+    assert flow.calls == ["pause", "resume"]
+    assert reader.queued_bytes == 0
+
+
+async def test_a_bad_frame_after_whole_messages_fails_after_them() -> None:
+    reader, peer, _, sent = make_reader()
+    # A masked text frame (key 0) whose one byte is not UTF-8, after two
+    # whole messages of one read.
+    reader.feed_data(
+        peer.send_text("x") + peer.send_text("y") + b"\x81\x81\x00\x00\x00\x00\xff"
+    )
+    assert [(await reader.read()).data for _ in range(2)] == ["x", "y"]
+    with pytest.raises(WebSocketError) as info:
+        await reader.read()
+    assert info.value.code == 1007
+    assert frames_sent(sent) == [Close(1007, "invalid UTF-8 in a text message")]

@@ -197,8 +197,42 @@ class WebSocketReader:
         on_activity = self.on_activity
         if on_activity is not None:
             on_activity()
-        self._connection.receive_data(data)
-        self._read_events()
+        # The whole messages at the front of the bytes come decoded in one
+        # call to the (compiled) core; only what follows them, if anything,
+        # goes through the events. This runs once per read.
+        messages, more = self._connection.receive_messages(data)
+        added = 0
+        if messages:
+            queue = self._queue
+            for opcode, payload in messages:
+                size = len(payload)
+                # tuple.__new__ skips the NamedTuple constructor's argument
+                # handling: this runs once per message.
+                queue.append(
+                    (
+                        tuple.__new__(
+                            WSMessage,
+                            (_TEXT if opcode == 0x1 else _BINARY, payload, None),
+                        ),
+                        size,
+                    )
+                )
+                added += size
+            if not more:
+                # _queued() inline: pause above the limits, wake read().
+                size = self._size = self._size + added
+                if not self._paused and (
+                    size > self._limit or len(queue) > self._max_messages
+                ):
+                    self._paused = True
+                    self._flow.pause_reading()
+                waiter = self._waiter
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
+                if self._pong_owed is not None:
+                    self._write_pending()
+                return
+        self._read_events(added)
 
     def feed_eof(self) -> None:
         """The peer closed the TCP connection (or the transport was lost)."""
@@ -309,11 +343,12 @@ class WebSocketReader:
 
     # -- internals -----------------------------------------------------------
 
-    def _read_events(self) -> None:
+    def _read_events(self, added: int = 0) -> None:
+        """Queue the messages of the buffered bytes' events; ``added`` bytes
+        of messages were queued already and are not counted yet."""
         connection = self._connection
         next_event = connection.next_event
         queue = self._queue
-        added = 0
         owed = False
         try:
             event = next_event()

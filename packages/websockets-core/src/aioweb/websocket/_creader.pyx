@@ -5,6 +5,8 @@
 
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from cpython.list cimport PyList_Append
+from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
@@ -153,3 +155,90 @@ cdef class FrameReader:
             memcpy(PyBytes_AS_STRING(payload), data + start, size)
         self._pos = pos + start + size
         return fin, rsv1, opcode, payload
+
+    def next_messages(self, max_message_size):
+        """The whole messages at the front of the buffer, decoded (see
+        ``_reader``): ``(0x1, str)`` or ``(0x2, bytes)`` each, stopping at
+        the first frame that is not a whole, uncompressed text or binary
+        message within the limits, or is incomplete."""
+        cdef unsigned long long limit = min(max_message_size, self._max_frame_size)
+        cdef Py_ssize_t pos = self._pos
+        cdef Py_ssize_t end = PyByteArray_GET_SIZE(self._buffer)
+        cdef const unsigned char *base = <const unsigned char *>PyByteArray_AS_STRING(
+            self._buffer
+        )
+        cdef const unsigned char *data
+        cdef Py_ssize_t available, header, size, k
+        cdef unsigned long long length
+        cdef unsigned char first, second
+        cdef bytes payload
+        cdef object text
+        cdef list messages = []
+        while True:
+            available = end - pos
+            if available < 2:
+                break
+            data = base + pos
+            first = data[0]
+            second = data[1]
+            # FIN set, RSV1-3 clear, opcode 0x1 or 0x2 (RFC 6455 section
+            # 5.2), and the mask bit the role requires (section 5.1).
+            if first != 0x81 and first != 0x82:
+                break
+            if ((second & 0x80) != 0) != self._masked:
+                break
+            length = second & 0x7F
+            header = 2
+            if length == 126:
+                if available < 4:
+                    break
+                length = (<unsigned long long>data[2] << 8) | data[3]
+                header = 4
+            elif length == 127:
+                if available < 10:
+                    break
+                length = 0
+                for k in range(2, 10):
+                    length = (length << 8) | data[k]
+                header = 10
+            if length > limit:
+                break
+            if self._masked:
+                header += 4
+            if available < header or <unsigned long long>(available - header) < length:
+                break
+            size = <Py_ssize_t>length
+            if first == 0x82:
+                payload = PyBytes_FromStringAndSize(NULL, size)
+                if self._masked:
+                    _unmask_copy(
+                        <unsigned char *>PyBytes_AS_STRING(payload), data + header,
+                        size, data + header - 4,
+                    )
+                else:
+                    memcpy(PyBytes_AS_STRING(payload), data + header, size)
+                PyList_Append(messages, (0x2, payload))
+            else:
+                if self._masked:
+                    payload = PyBytes_FromStringAndSize(NULL, size)
+                    _unmask_copy(
+                        <unsigned char *>PyBytes_AS_STRING(payload), data + header,
+                        size, data + header - 4,
+                    )
+                    try:
+                        text = PyUnicode_DecodeUTF8(
+                            PyBytes_AS_STRING(payload), size, NULL
+                        )
+                    except UnicodeDecodeError:
+                        break  # left for next_frame, which refuses it
+                else:
+                    try:
+                        text = PyUnicode_DecodeUTF8(
+                            <const char *>data + header, size, NULL
+                        )
+                    except UnicodeDecodeError:
+                        break
+                PyList_Append(messages, (0x1, text))
+            pos += header + size
+        self._pos = pos
+        return messages

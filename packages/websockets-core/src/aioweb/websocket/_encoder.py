@@ -14,9 +14,18 @@ import struct
 
 from ._implementation import apply_mask
 
-__all__ = ("close_payload", "encode_frame", "plain_frame", "window_bits")
+__all__ = (
+    "close_payload",
+    "encode_frame",
+    "pack_header_16",
+    "plain_frame",
+    "window_bits",
+)
 
 _pack_16 = struct.Struct("!BBH").pack
+#: The header of a frame with a 16-bit length: ``(first, 126, size)``
+#: (RFC 6455 section 5.2); the protocol object inlines it on its message path.
+pack_header_16 = _pack_16
 _pack_64 = struct.Struct("!BBQ").pack
 
 

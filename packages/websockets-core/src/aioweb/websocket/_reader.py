@@ -12,6 +12,15 @@ decompression belong to the protocol object, which sees whole messages.
 A frame comes out as a tuple ``(fin, rsv1, opcode, payload)`` with the
 payload already unmasked: tuples are the cheapest value to hand from the
 compiled twin to Python.
+
+:meth:`FrameReader.next_messages` is the fast path of the common case: it
+takes, in one call, the frames at the front of the buffer that are whole
+messages on their own (FIN set, no RSV bit, text or binary, within the
+limits, text valid UTF-8) and returns them decoded. It stops, consuming
+nothing more, at the first frame that is anything else or incomplete; that
+frame is left for :meth:`FrameReader.next_frame`, which judges it by the
+full rules. So the fast path never refuses anything: what it takes is
+exactly what the full path would deliver as a whole text or binary message.
 """
 
 from __future__ import annotations
@@ -137,6 +146,83 @@ class FrameReader:
             payload = bytes(buffer[start:end])
         self._pos = end
         return fin, rsv1, opcode, payload
+
+    def next_messages(self, max_message_size: int) -> list[tuple[int, bytes | str]]:
+        """The whole messages at the front of the buffer, decoded.
+
+        Takes frames while each is a whole message on its own: FIN set, no
+        RSV bit, opcode text or binary, at most ``max_message_size`` (and
+        the frame limit) bytes, text valid UTF-8. Stops at the first frame
+        that is not, or is incomplete, and leaves it for :meth:`next_frame`.
+        The caller uses this only between messages (no fragmented message
+        open), where such a frame is a message by itself (RFC 6455
+        section 5.4).
+
+        Args:
+            max_message_size: the largest message to take, in bytes.
+
+        Returns:
+            ``(opcode, data)`` for each message: ``(0x1, str)`` for text,
+            ``(0x2, bytes)`` for binary; an empty list when the first
+            frame is not one.
+        """
+        buffer = self._buffer
+        pos = self._pos
+        masked = self._masked
+        limit = min(max_message_size, self._max_frame_size)
+        messages: list[tuple[int, bytes | str]] = []
+        while (message := _fast_message(buffer, pos, masked, limit)) is not None:
+            pos, opcode, data = message
+            messages.append((opcode, data))
+        self._pos = pos
+        return messages
+
+
+def _fast_message(
+    buffer: bytearray, pos: int, masked: bool, limit: int
+) -> tuple[int, int, bytes | str] | None:
+    """The frame at ``pos`` as ``(end, opcode, data)`` when it is a whole,
+    uncompressed text or binary message within ``limit`` bytes (text valid
+    UTF-8, RFC 6455 section 8.1); ``None`` otherwise or while incomplete."""
+    available = len(buffer) - pos
+    if available < 2:
+        return None
+    first = buffer[pos]
+    second = buffer[pos + 1]
+    # FIN set, RSV1-3 clear, opcode 0x1 or 0x2 (section 5.2), and the mask
+    # bit the role requires (section 5.1).
+    if (first != 0x81 and first != 0x82) or bool(second & 0x80) != masked:
+        return None
+    length = second & 0x7F
+    header = 2
+    if length == 126:
+        if available < 4:
+            return None
+        length = int.from_bytes(buffer[pos + 2 : pos + 4], "big")
+        header = 4
+    elif length == 127:
+        if available < 10:
+            return None
+        length = int.from_bytes(buffer[pos + 2 : pos + 10], "big")
+        header = 10
+    if length > limit:
+        return None
+    if masked:
+        header += 4
+    end = pos + header + length
+    if len(buffer) < end:
+        return None
+    start = pos + header
+    if masked:
+        payload = _unmask(buffer[start - 4 : start], buffer[start:end])
+    else:
+        payload = bytes(buffer[start:end])
+    if first == 0x82:
+        return end, 0x2, payload
+    try:
+        return end, 0x1, payload.decode()
+    except UnicodeDecodeError:
+        return None
 
 
 def _unmask(mask: bytearray, data: bytearray) -> bytes:

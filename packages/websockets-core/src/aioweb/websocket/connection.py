@@ -20,7 +20,13 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator, Sequence
 
-from ._encoder import close_payload, encode_frame, plain_frame, window_bits
+from ._encoder import (
+    close_payload,
+    encode_frame,
+    pack_header_16,
+    plain_frame,
+    window_bits,
+)
 from ._implementation import FrameReader
 from .deflate import PerMessageDeflate
 from .enums import CloseCode, Role, State, is_valid_close_code
@@ -210,6 +216,43 @@ class WebSocketProtocol:
         state = self.state
         if (state is _OPEN or state is _LOCAL_CLOSING) and not self._eof:
             self._reader.feed(data)
+
+    def receive_messages(
+        self, data: bytes | bytearray | memoryview
+    ) -> tuple[list[tuple[int, bytes | str]], bool]:
+        """Hand over bytes and take the whole messages at their front at once.
+
+        The fast path of :meth:`receive_data` plus :meth:`next_event` for
+        the common case: every frame at the front of the buffer that is a
+        whole, uncompressed text or binary message by itself comes back
+        decoded in one call, without an event object each. What these
+        frames would have made as events is exactly what comes back; the
+        first frame that is anything else (a control frame, a fragment, a
+        compressed or oversized message, invalid UTF-8) stays buffered for
+        :meth:`next_event`, which judges it by the full rules.
+
+        Args:
+            data: bytes received from the peer (dropped as
+                :meth:`receive_data` drops them).
+
+        Returns:
+            ``(messages, more)``: the messages, each ``(0x1, str)`` for text
+            or ``(0x2, bytes)`` for binary, in order; ``more`` is true when
+            :meth:`next_event` may have events still (bytes remain
+            buffered, or the fast path did not apply), false when every
+            byte was taken.
+        """
+        state = self.state
+        if (state is not _OPEN and state is not _LOCAL_CLOSING) or self._eof:
+            return [], True
+        reader = self._reader
+        reader.feed(data)
+        if self._message_opcode or not self._assemble:
+            # Section 5.4: inside a fragmented message a data frame is an
+            # error, not a message; and fragments may be asked for one by one.
+            return [], True
+        messages = reader.next_messages(self._max_message_size)
+        return messages, reader.buffered != 0
 
     def receive_eof(self) -> None:
         """Tell the protocol the peer closed its side of the TCP connection.
@@ -473,10 +516,12 @@ class WebSocketProtocol:
         """
         payload = data.encode()
         if final and compress is None and self._plain_out and self.state is _OPEN:
-            # _plain_frame inline: this is the message path.
+            # plain_frame inline up to 64 KiB: this is the message path.
             size = len(payload)
             if size < 126:
                 return bytes((0x81, size)) + payload
+            if size < 0x10000:
+                return pack_header_16(0x81, 126, size) + payload
             return plain_frame(0x81, payload)
         return self._send_data(0x1, payload, final, compress)
 
@@ -501,10 +546,12 @@ class WebSocketProtocol:
         """
         payload = bytes(data)
         if final and compress is None and self._plain_out and self.state is _OPEN:
-            # _plain_frame inline: this is the message path.
+            # plain_frame inline up to 64 KiB: this is the message path.
             size = len(payload)
             if size < 126:
                 return bytes((0x82, size)) + payload
+            if size < 0x10000:
+                return pack_header_16(0x82, 126, size) + payload
             return plain_frame(0x82, payload)
         return self._send_data(0x2, payload, final, compress)
 
