@@ -30,11 +30,12 @@ CHUNKED = (
     b"2\r\nok\r\n0\r\nX-Trailer: 1\r\n\r\n"
 )
 
-CONTAINERS = (bytearray, list, deque, dict, set)
+# What a parser makes for a message: buffers, field lists, queues.
+CONTAINERS = (bytes, bytearray, list, deque, dict, set)
 
 
 def held(parser: Any) -> list[type]:
-    """The types of the containers the parser refers to."""
+    """The types of the buffers and containers the parser refers to."""
     return [type(o) for o in gc.get_referents(parser) if isinstance(o, CONTAINERS)]
 
 
@@ -66,6 +67,8 @@ def test_an_unfinished_line_is_kept_then_released(
     recorder = recorder_class()
     parser = parser_impl.RequestParser(recorder)
     parser.feed_data(REQUEST[:20])  # inside the Host field line
+    if parser_impl.name == "pure":  # the compiled buffer is weighed below
+        assert held(parser) == [bytes]
     parser.feed_data(REQUEST[20:])
     assert recorder.events[-1][0] == "complete"
     assert held(parser) == []
@@ -118,7 +121,7 @@ def test_a_failed_parser_drops_its_buffer(
     parser.feed_data(b"GET / HTTP/1.1\r\nHost: a")
     with pytest.raises(Exception, match="field"):
         parser.feed_data(b"\r\nBad Name: x\r\n\r\n")
-    assert bytearray not in held(parser)
+    assert not {bytes, bytearray} & set(held(parser))
 
 
 class Sink:

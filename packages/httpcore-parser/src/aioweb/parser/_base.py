@@ -1,7 +1,8 @@
 """The machinery both pure-Python parsers share: the readable specification.
 
-How this works: bytes are appended to one buffer and consumed by a small state
-machine. In the head state the buffer is read line by line (each line ends at
+How this works: each input is consumed in place by a small state machine; only
+the bytes it leaves unread (an unfinished line) are kept, to be joined with the
+next input. In the head state the input is read line by line (each line ends at
 LF, and strict mode requires the CR before it); the start line and each field
 line are checked as soon as they are complete, and the unfinished line is
 checked against its length limit on every feed, so memory stays bounded.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -27,12 +29,10 @@ from ._abnf import (
     FIELD_BYTES,
     FIELD_VALUE_BAD_LENIENT_RE,
     FIELD_VALUE_BAD_RE,
-    HTTP_VERSION_RE,
     TCHAR_BYTES,
     TOKEN_RE,
 )
 from ._heads import RawHeaders
-from ._version import HttpVersion, HttpVersion10, HttpVersion11
 from .exceptions import (
     BadRequestLine,
     ChunkTooLarge,
@@ -45,7 +45,6 @@ from .exceptions import (
     LineTooLong,
     ParserClosed,
     TooManyHeaders,
-    UnsupportedVersion,
 )
 from .handler import ParserHandler
 from .limits import (
@@ -57,7 +56,7 @@ from .limits import (
     check_limits,
 )
 
-__all__ = ("Parser", "State", "parse_version")
+__all__ = ("Buf", "Parser", "State")
 
 
 class State(enum.IntEnum):
@@ -76,6 +75,10 @@ class State(enum.IntEnum):
     DEAD = 10  # an error was raised
 
 
+#: The bytes the state machine reads: the caller's own when nothing is left
+#: over from the previous input, else the rest joined with the new input.
+Buf: TypeAlias = "bytes | bytearray"
+
 # Module-level names for the hot loop: a global lookup, not an attribute one.
 _HEAD = State.HEAD
 _BODY_LENGTH = State.BODY_LENGTH
@@ -88,19 +91,6 @@ _CLOSED = State.CLOSED
 _HANDED_OVER = State.HANDED_OVER
 _FINISHED = State.FINISHED
 _DEAD = State.DEAD
-
-_VERSIONS = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10}
-
-
-def parse_version(token: bytes, error: type[HttpParserError]) -> HttpVersion:
-    """The version of a start line; 505 for a well-formed unsupported one."""
-    known = _VERSIONS.get(token)
-    if known is not None:
-        return known
-    match = HTTP_VERSION_RE.fullmatch(token)
-    if match is None:  # pragma: no cover - the line regexes admit only this form
-        raise error(f"invalid HTTP version {token!r}")
-    raise UnsupportedVersion(f"unsupported HTTP version {token.decode('ascii')}")
 
 
 class Parser:
@@ -162,7 +152,7 @@ class Parser:
         self._value_bad = FIELD_VALUE_BAD_LENIENT_RE if lenient else FIELD_VALUE_BAD_RE
         self._chunk_line = CHUNK_LINE_LENIENT_RE if lenient else CHUNK_LINE_RE
         # The unread bytes of an unfinished line; None when there are none.
-        self._buf: bytearray | None = None
+        self._buf: Buf | None = None
         self._state = _HEAD
         self._begun = False  # on_message_begin was called for this message
         self._start: tuple[object, ...] | None = None  # the parsed start line
@@ -206,7 +196,10 @@ class Parser:
         """
         if self._state >= _HANDED_OVER:
             raise ParserClosed("the parser accepts no more input")
-        buf = bytearray(data) if self._buf is None else self._buf + data
+        if self._buf is not None:
+            buf: Buf = self._buf + data
+        else:
+            buf = data.tobytes() if isinstance(data, memoryview) else data
         self._buf = None
         try:
             pos = self._run(buf)
@@ -216,8 +209,7 @@ class Parser:
         if self._state == _HANDED_OVER:
             return bytes(buf[pos:])
         if pos < len(buf):
-            del buf[:pos]
-            self._buf = buf
+            self._buf = buf[pos:]  # a copy: the caller may reuse its buffer
         return None
 
     def feed_eof(self) -> None:
@@ -246,7 +238,7 @@ class Parser:
 
     # -- the state machine ------------------------------------------------
 
-    def _run(self, buf: bytearray) -> int:
+    def _run(self, buf: Buf) -> int:
         """Consume ``buf``; return where the unread bytes start."""
         pos = 0
         while True:
@@ -300,7 +292,7 @@ class Parser:
             else:  # _HANDED_OVER
                 return pos
 
-    def _next_line(self, buf: bytearray, pos: int) -> tuple[bytes | None, int]:
+    def _next_line(self, buf: Buf, pos: int) -> tuple[bytes | None, int]:
         """The next complete line from ``pos`` without its terminator, or None."""
         lf = buf.find(b"\n", pos)
         if lf < 0:
@@ -321,7 +313,7 @@ class Parser:
             return InvalidChunk("a chunk-size line ends with a bare LF")
         return InvalidHeader("a field line ends with a bare LF")
 
-    def _read_head(self, buf: bytearray, pos: int) -> tuple[int, bool]:
+    def _read_head(self, buf: Buf, pos: int) -> tuple[int, bool]:
         """Read head lines; return the position and whether the head ended."""
         if not self._begun:
             pos = self._skip_empty_lines(buf, pos)
@@ -348,7 +340,7 @@ class Parser:
             else:
                 return self._head_complete(pos), True
 
-    def _fields_at_once(self, buf: bytearray, pos: int) -> int:
+    def _fields_at_once(self, buf: Buf, pos: int) -> int:
         """Take a whole, valid header section at ``pos`` in one go.
 
         Returns the position after it, or -1 to read line by line instead
@@ -403,7 +395,7 @@ class Parser:
         elif lname == b"upgrade":
             self._has_upgrade = True
 
-    def _skip_empty_lines(self, buf: bytearray, pos: int) -> int:
+    def _skip_empty_lines(self, buf: Buf, pos: int) -> int:
         """Skip CRLFs before a start line (RFC 9112 §2.2)."""
         end = len(buf)
         while pos < end:
@@ -420,7 +412,7 @@ class Parser:
                 break
         return pos
 
-    def _check_partial_head(self, buf: bytearray, pos: int) -> None:
+    def _check_partial_head(self, buf: Buf, pos: int) -> None:
         """Check the unfinished line at ``pos`` against limits and grammar."""
         size = len(buf) - pos
         if self._start is None:
@@ -511,7 +503,7 @@ class Parser:
             self._state = _CLOSED
         self._on_message_complete(trailers)
 
-    def _read_chunk_size(self, buf: bytearray, pos: int) -> int:
+    def _read_chunk_size(self, buf: Buf, pos: int) -> int:
         line, pos = self._next_line(buf, pos)
         if line is None:
             partial = bytes(buf[pos : pos + self._max_chunk_size_digits + 1])
@@ -538,7 +530,7 @@ class Parser:
             self._state = _TRAILERS
         return pos
 
-    def _read_trailers(self, buf: bytearray, pos: int) -> int:
+    def _read_trailers(self, buf: Buf, pos: int) -> int:
         """The trailer section after the last chunk (RFC 9112 §7.1.2)."""
         while True:
             start = pos
@@ -579,7 +571,7 @@ class Parser:
     def _line_too_long(self) -> HttpParserError:
         raise NotImplementedError
 
-    def _check_start_prefix(self, buf: bytearray, pos: int, end: int) -> None:
+    def _check_start_prefix(self, buf: Buf, pos: int, end: int) -> None:
         raise NotImplementedError
 
     def _parse_start_line(self, line: bytes) -> tuple[object, ...]:

@@ -11,13 +11,32 @@ from collections.abc import Sequence
 from multidict import CIMultiDictProxy
 
 from . import _early, _framing
-from ._abnf import REQUEST_LINE_RE, STATUS_LINE_RE
-from ._base import Parser, parse_version
+from ._abnf import HTTP_VERSION_RE, REQUEST_LINE_RE, STATUS_LINE_RE
+from ._base import Buf, Parser
 from ._heads import RawHeaders, RequestHead, ResponseHead
-from ._version import HttpVersion, HttpVersion11
-from .exceptions import BadRequestLine, BadStatusLine, HttpParserError, LineTooLong
+from ._version import HttpVersion, HttpVersion10, HttpVersion11
+from .exceptions import (
+    BadRequestLine,
+    BadStatusLine,
+    HttpParserError,
+    LineTooLong,
+    UnsupportedVersion,
+)
 
-__all__ = ("RequestParser", "ResponseParser")
+__all__ = ("RequestParser", "ResponseParser", "parse_version")
+
+_VERSIONS = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10}
+
+
+def parse_version(token: bytes, error: type[HttpParserError]) -> HttpVersion:
+    """The version of a start line; 505 for a well-formed unsupported one."""
+    known = _VERSIONS.get(token)
+    if known is not None:
+        return known
+    match = HTTP_VERSION_RE.fullmatch(token)
+    if match is None:  # pragma: no cover - the line regexes admit only this form
+        raise error(f"invalid HTTP version {token!r}")
+    raise UnsupportedVersion(f"unsupported HTTP version {token.decode('ascii')}")
 
 
 class RequestParser(Parser):
@@ -45,7 +64,7 @@ class RequestParser(Parser):
             f"the request line is longer than {self._max_line_size} bytes", status=414
         )
 
-    def _check_start_prefix(self, buf: bytearray, pos: int, end: int) -> None:
+    def _check_start_prefix(self, buf: Buf, pos: int, end: int) -> None:
         # Reject garbage (a TLS handshake, say) before a whole line arrives.
         _early.check_request_line(buf, pos, end)
 
@@ -139,7 +158,7 @@ class ResponseParser(Parser):
             f"the status line is longer than {self._max_line_size} bytes", status=400
         )
 
-    def _check_start_prefix(self, buf: bytearray, pos: int, end: int) -> None:
+    def _check_start_prefix(self, buf: Buf, pos: int, end: int) -> None:
         _early.check_status_line(buf, pos, end)
 
     def _parse_start_line(self, line: bytes) -> tuple[object, ...]:
