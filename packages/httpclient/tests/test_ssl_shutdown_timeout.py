@@ -90,8 +90,14 @@ async def test_plain_http_and_the_default_pass_nothing(
 
     app.router.add_get("/", plain)
     server = await aioweb_server(app)
+    if sys.version_info < (3, 11):
+        # asyncio has no such option before 3.11: the connector says so.
+        with pytest.warns(RuntimeWarning, match="ignored before Python 3.11"):
+            connector = TCPConnector(ssl_shutdown_timeout=2.5)
+    else:
+        connector = TCPConnector(ssl_shutdown_timeout=2.5)
     async with (
-        ClientSession(connector=TCPConnector(ssl_shutdown_timeout=2.5)) as session,
+        ClientSession(connector=connector) as session,
         session.get(server.make_url("/")) as resp,
     ):
         assert await resp.text() == "plain"

@@ -149,3 +149,14 @@ def test_a_uvloop_transport_is_taken() -> None:
         return data
 
     assert uvloop.run(exchange()) == b"through uvloop"
+
+
+async def test_connection_lost_closes_a_transport_left_open(
+    protocol: BaseProtocol, transport: Any
+) -> None:
+    # The peer ended the connection and the transport was never closed here
+    # (Python 3.10's TLS transport stays so and warns when collected).
+    assert not transport.is_closing()
+    protocol.connection_lost(None)
+    assert transport.is_closing()
+    assert protocol.transport is None

@@ -75,9 +75,15 @@ class BaseProtocol(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
 
     def connection_lost(self, exc: BaseException | None) -> None:
-        """Forget the transport and fail a pending drain."""
+        """Close and forget the transport, and fail a pending drain."""
         self._connection_lost = True
         self._lost_exception = exc
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            # The peer ended the connection. Python 3.10's TLS transport is
+            # never marked closed by that and warns (ResourceWarning) when
+            # collected; closing it now costs nothing on any transport.
+            transport.close()
         self.transport = None
         self._reading_paused = False
         waiter = self._drain_waiter
