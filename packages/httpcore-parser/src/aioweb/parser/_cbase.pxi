@@ -117,8 +117,26 @@ cdef class _Parser:
         cdef const unsigned char* p
         cdef const unsigned char* lf
         cdef object tail = None
-        if self._state >= S_HANDED_OVER:
+        cdef int state = self._state
+        if state >= S_HANDED_OVER:
             raise ParserClosed("the parser accepts no more input")
+        if self._buf is None and type(data) is bytes and (
+            state == S_UNTIL_CLOSE
+            or ((state == S_BODY_LENGTH or state == S_CHUNK_DATA)
+                and <uint64_t>PyBytes_GET_SIZE(data) < self._remaining)
+        ):
+            # All of this input is body and ends no body or chunk: hand the
+            # caller's bytes on as they are (no copy; a large body arrives
+            # like this read after read).
+            if PyBytes_GET_SIZE(data):
+                try:
+                    self._on_body(data)
+                except BaseException:
+                    self._state = S_DEAD
+                    raise
+                if state != S_UNTIL_CLOSE:
+                    self._remaining -= <uint64_t>PyBytes_GET_SIZE(data)
+            return None
         PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
         p = <const unsigned char*>view.buf
         try:
