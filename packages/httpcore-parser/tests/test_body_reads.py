@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from aioweb.parser import ParserClosed
+
 SIZED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
 CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 UNTIL_CLOSE_HEAD = b"HTTP/1.1 200 OK\r\n\r\n"
@@ -59,11 +61,8 @@ def test_a_read_past_the_end_of_the_body_is_cut_there(
     parser.feed_data(SIZED_HEAD + b"abcdefg")
     parser.feed_data(b"hijHTTP/1.1 204 No Content\r\n\r\n")
     assert b"".join(recorder.given) == b"abcdefghij"
-    assert _kinds(recorder) == ["begin", "head", "body", "complete"] * 1 + [
-        "begin",
-        "head",
-        "complete",
-    ]
+    first = ["begin", "head", "body", "complete"]
+    assert _kinds(recorder) == [*first, "begin", "head", "complete"]
 
 
 def test_a_read_inside_a_chunk_is_handed_on_and_the_chunk_still_ends(
@@ -100,5 +99,5 @@ def test_an_error_in_on_body_ends_the_parser(parser_impl: Any, recorder: Any) ->
     parser.feed_data(SIZED_HEAD + b"ab")
     with pytest.raises(RuntimeError, match="handler failed"):
         parser.feed_data(b"boom")
-    with pytest.raises(Exception, match="no more input|failed"):
+    with pytest.raises(ParserClosed):
         parser.feed_data(b"cd")
