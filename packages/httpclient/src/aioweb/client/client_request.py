@@ -52,6 +52,7 @@ from .client_response import ClientResponse
 from .connection_key import ConnectionKey
 from .exceptions import ClientConnectionError, ClientOSError, InvalidUrlClientError
 from .fingerprint import Fingerprint
+from .request_head import AutoFields, auto_fields, host_value, kept_head
 from .request_info import RequestInfo
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ _good_names: set[str] = set()
 # and the Host field of each.
 _good_urls: set[URL] = set()
 _host_values: dict[URL, str] = {}
+# The connection key of a request to a URL without proxy or TLS settings.
+_plain_keys: dict[URL, ConnectionKey] = {}
 _NO_SKIP: Final[CIMultiDictProxy[None]] = CIMultiDictProxy(CIMultiDict())
 
 
@@ -127,6 +130,7 @@ class ClientRequest:
     # attributes is most of its size. A subclass gets a dict of its own.
     __slots__ = (
         "__weakref__",
+        "_auto_fields",
         "_loop",
         "_request_info",
         "_url_auth",
@@ -164,6 +168,7 @@ class ClientRequest:
 
     body: Any
     auth: BasicAuth | None
+    _auto_fields: AutoFields | None
 
     def __init__(
         self,
@@ -298,17 +303,28 @@ class ClientRequest:
         #: keyword arguments of ``ResponseHandler.start_response``.
         self.read_settings: dict[str, Any] = {}
 
-        # A mapping or pairs alike; every field kept, repeated names too.
-        self.headers: CIMultiDict[str] = CIMultiDict(headers or ())
-        self.skip_auto_headers: CIMultiDict[None] | CIMultiDictProxy[None] = (
-            CIMultiDict((name, None) for name in skip_auto_headers)
-            if skip_auto_headers
-            else _NO_SKIP
-        )
         self._credentials_from_url()
         self.auth = auth or self._url_auth
-        self._update_host()
-        self._update_auto_headers()
+        self.headers: CIMultiDict[str]
+        self.skip_auto_headers: CIMultiDict[None] | CIMultiDictProxy[None]
+        if not headers and not skip_auto_headers and type(self) is ClientRequest:
+            # Only the automatic fields: a copy of the ones kept for this
+            # URL, and a head kept with them (see request_head).
+            self.skip_auto_headers = _NO_SKIP
+            self.headers, self._auto_fields = auto_fields(
+                self.url, self.DEFAULT_HEADERS, DEFAULT_USER_AGENT
+            )
+        else:
+            self._auto_fields = None
+            # A mapping or pairs alike; every field kept, repeated names too.
+            self.headers = CIMultiDict(headers or ())
+            self.skip_auto_headers = (
+                CIMultiDict((name, None) for name in skip_auto_headers)
+                if skip_auto_headers
+                else _NO_SKIP
+            )
+            self._update_host()
+            self._update_auto_headers()
         if cookies:
             self.update_cookies(cookies)
         if self.auth is not None and hdrs.AUTHORIZATION not in self.headers:
@@ -336,9 +352,7 @@ class ClientRequest:
         url = self.url
         host = _host_values.get(url)
         if host is None:
-            host = url.host_subcomponent or ""
-            if url.explicit_port is not None and not url.is_default_port():
-                host = f"{host}:{url.port}"
+            host = host_value(url)
             if len(_host_values) >= 256:
                 _host_values.clear()
             _host_values[url] = host
@@ -362,6 +376,24 @@ class ClientRequest:
     @property
     def connection_key(self) -> ConnectionKey:
         """What a pooled connection must match to carry this request."""
+        if (
+            self.proxy is None
+            and self.ssl is True
+            and self.server_hostname is None
+            and self.proxy_auth is None
+            and not self.proxy_headers
+        ):
+            # The usual request: its key follows from the URL alone.
+            key = _plain_keys.get(self.url)
+            if key is None:
+                key = self._connection_key()
+                if len(_plain_keys) >= 256:
+                    _plain_keys.clear()
+                _plain_keys[self.url] = key
+            return key
+        return self._connection_key()
+
+    def _connection_key(self) -> ConnectionKey:
         proxy_headers_hash = None
         if self.proxy_headers:
             proxy_headers_hash = hash(tuple(self.proxy_headers.items()))
@@ -577,18 +609,17 @@ class ClientRequest:
 
         The fields were checked when they were set (:func:`_check_fields`).
         """
-        version = self.version
-        fields = "\r\n".join(map(": ".join, self.headers.items()))
-        start = f"{self.method} {target} HTTP/{version[0]}.{version[1]}"
-        head = (
-            f"{start}\r\n{fields}\r\n\r\n" if fields else f"{start}\r\n\r\n"
-        ).encode()
+        head = kept_head(
+            self.method, target, self.version, self.headers, self._auto_fields
+        )
         transport = protocol.transport
         if transport is None or transport.is_closing():
             exc = ConnectionResetError("Cannot write to closing transport")
             raise _write_error(exc) from exc
-        protocol.begin_response(self.method, self.read_settings, self.read_until_eof)
+        # Nothing can arrive before this task yields: the response is set up
+        # after the write, while the server works on the request.
         transport.write(head)
+        protocol.begin_response(self.method, self.read_settings, self.read_until_eof)
         protocol.start_reading()
         return self._make_response(None)
 

@@ -257,7 +257,12 @@ class BaseConnector:
         if self._closed:
             return None
         key = req.connection_key
-        if key not in self._idle or self.available_connections(key) <= 0:
+        if key not in self._idle:
+            return None
+        if self._limit_per_host:
+            if self.available_connections(key) <= 0:
+                return None
+        elif self._limit and len(self._acquired) >= self._limit:
             return None
         protocol = self._take_idle(key)
         if protocol is None:

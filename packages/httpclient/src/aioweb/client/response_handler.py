@@ -282,23 +282,21 @@ class ResponseHandler(BaseProtocol):
         if self._read_timer is not None and not self._message_done:
             self._read_timer.reschedule()
 
-    async def read_head(self) -> tuple[ResponseHead, StreamReader]:
-        """Wait for the response head.
+    def read_head(self) -> asyncio.Future[tuple[ResponseHead, StreamReader]]:
+        """The response head and the body's reader, to await.
 
-        Raises:
+        A future, not a coroutine: the request awaits it directly. It is
+        dropped when the connection goes idle or is taken over, so that an
+        idle connection keeps nothing of its last response.
+
+        Raises (when awaited):
             HeadError: the head is malformed.
             ServerDisconnectedError: the connection closed first.
             SocketTimeoutError: ``sock_read`` ran out.
         """
         waiter = self._head_waiter
         assert waiter is not None, "start_response() first"
-        try:
-            return await waiter
-        finally:
-            # The future holds the head and the body's reader: an idle
-            # connection must not keep them alive.
-            if self._head_waiter is waiter:
-                self._head_waiter = None
+        return waiter
 
     def wait_continue(self) -> asyncio.Future[bool]:
         """A future resolved when the server answers ``Expect: 100-continue``.
@@ -501,6 +499,7 @@ class ResponseHandler(BaseProtocol):
         """Send every byte from now on (and the tail kept so far) to ``sink``."""
         tail, self.upgraded_tail = self.upgraded_tail or b"", b""
         self._upgraded_reader = sink
+        self._head_waiter = None
         if tail:
             sink(tail)
         if self.transport is None:

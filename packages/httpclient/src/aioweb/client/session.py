@@ -4,7 +4,7 @@ How this works: a session holds what its requests share: the connector
 (the pool), the cookie jar, default headers and auth, timeouts, tracing
 and middlewares. :meth:`ClientSession._request` turns one call into one
 or more :class:`ClientRequest` (one per redirect hop). Each hop goes
-through the middlewares to :meth:`ClientSession._send`, which takes a
+through the middlewares to :meth:`ClientSession._send_with_retry`, which takes a
 connection from the pool under the ``connect`` timeout, sends, and waits
 for the head; a reused connection that the server had closed meanwhile is
 replaced once for an idempotent request (RFC 9110 §9.2.2). The whole call
@@ -406,7 +406,8 @@ class ClientSession:
         max_headers: int | None = None,
         middlewares: Sequence[ClientMiddlewareType] | None = None,
     ) -> ClientResponse:
-        if self.closed:
+        connector = self._connector
+        if connector is None or connector._closed:
             raise RuntimeError("Session is closed")
         if data is not None and json is not None:
             raise ValueError(
@@ -620,7 +621,8 @@ class ClientSession:
                 )
             raise
 
-        resp._history = tuple(history)
+        if history:
+            resp._history = tuple(history)
         if raise_for_status is None:
             raise_for_status = self._raise_for_status
         try:
@@ -633,9 +635,10 @@ class ClientSession:
             resp.release()
             raise
         if handle is not None:
-            if resp.connection is not None:
+            connection = resp._connection
+            if connection is not None:
                 # Closing the handle also stops its timer.
-                resp.connection.add_callback(tm.close)
+                connection.add_callback(tm.close)
             else:
                 tm.close()
         for trace in traces:
@@ -645,66 +648,66 @@ class ClientSession:
         return resp
 
     async def _send_with_retry(self, req: ClientRequest) -> ClientResponse:
-        """Send, replacing once a reused connection the server had closed."""
-        try:
-            return await self._send(req, allow_reuse=True)
-        except _RETRYABLE as exc:
-            if (
-                not getattr(exc, "_aioweb_reused", False)
-                or req.method not in _IDEMPOTENT
-            ):
-                raise
-            if req.body is not None and not _rewindable(req.body):
-                raise
-            return await self._send(req, allow_reuse=False)
+        """Send, replacing once a reused connection the server had closed.
 
-    async def _send(self, req: ClientRequest, *, allow_reuse: bool) -> ClientResponse:
+        A pooled connection the server closed while it was idle fails the
+        request before any answer: an idempotent request whose body can be
+        sent again is retried once, on a new connection.
+        """
         connector = self._connector
         if connector is None:
             raise RuntimeError("Session is closed")
         timeout: ClientTimeout = getattr(req, "timeout", self._timeout)
-        # A pooled connection is taken at once, without the connect
-        # timeout (nothing to wait for) or a coroutine; a connector whose
-        # connect() is its own is always asked through it.
-        conn = (
-            connector.connect_idle(req)
-            if not req.traces and type(connector).connect is _CONNECT
-            else None
-        )
-        if conn is not None:
-            pass
-        elif timeout.connect:
-            async with connect_timeout(timeout):
-                conn = await connector.connect(req, req.traces, timeout)
-        else:
-            conn = await connector.connect(req, req.traces, timeout)
-        protocol = conn.protocol
-        assert protocol is not None
-        reused = protocol.requests_sent > 0
-        try:
-            resp = await req.send(conn)
-            try:
-                if type(resp).start is _START:
-                    # Inside _request's total timer already.
-                    await resp._start(conn)
-                else:
-                    await resp.start(conn)
-            except BaseException:
-                resp.close()
-                raise
-        except _RETRYABLE as exc:
-            conn.close()
-            exc._aioweb_reused = reused and allow_reuse  # type: ignore[union-attr]
-            raise
-        except BaseException:
-            conn.close()
-            req.terminate()
-            raise
-        if hdrs.SET_COOKIE in resp.headers:
-            self._cookie_jar.update_cookies_from_headers(
-                resp.headers.getall(hdrs.SET_COOKIE), resp.url
+        allow_reuse = True
+        while True:
+            # A pooled connection is taken at once, without the connect
+            # timeout (nothing to wait for) or a coroutine; a connector
+            # whose connect() is its own is always asked through it.
+            conn = (
+                connector.connect_idle(req)
+                if not req.traces and type(connector).connect is _CONNECT
+                else None
             )
-        return resp
+            if conn is not None:
+                pass
+            elif timeout.connect:
+                async with connect_timeout(timeout):
+                    conn = await connector.connect(req, req.traces, timeout)
+            else:
+                conn = await connector.connect(req, req.traces, timeout)
+            protocol = conn.protocol
+            assert protocol is not None
+            reused = allow_reuse and protocol.requests_sent > 0
+            try:
+                resp = await req.send(conn)
+                try:
+                    if type(resp).start is _START:
+                        # Inside _request's total timer already.
+                        await resp._start(conn)
+                    else:
+                        await resp.start(conn)
+                except BaseException:
+                    resp.close()
+                    raise
+            except _RETRYABLE:
+                conn.close()
+                if (
+                    not reused
+                    or req.method not in _IDEMPOTENT
+                    or (req.body is not None and not _rewindable(req.body))
+                ):
+                    raise
+                allow_reuse = False
+                continue
+            except BaseException:
+                conn.close()
+                req.terminate()
+                raise
+            if hdrs.SET_COOKIE in resp.headers:
+                self._cookie_jar.update_cookies_from_headers(
+                    resp.headers.getall(hdrs.SET_COOKIE), resp.url
+                )
+            return resp
 
 
 _START: Final = ClientResponse.start
