@@ -242,7 +242,8 @@ class ClientResponse:
     def _response_eof(self) -> None:
         if self._closed:
             return
-        protocol = self._connection.protocol if self._connection else None
+        connection = self._connection
+        protocol = connection._protocol if connection is not None else None
         if protocol is not None and protocol.upgraded_tail is not None:
             return  # the connection is taken over (WebSocket, tunnel)
         self._closed = True

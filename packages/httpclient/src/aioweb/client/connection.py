@@ -97,9 +97,8 @@ class Connection:
         self._notify()
         protocol, self._protocol = self._protocol, None
         if protocol is not None:
-            self._connector._release(
-                self._key, protocol, should_close=protocol.should_close
-            )
+            # The connector asks the protocol whether it can be kept.
+            self._connector._release(self._key, protocol, should_close=False)
 
     def detach(self) -> None:
         """Forget the protocol without closing it (it was taken over)."""

@@ -503,8 +503,11 @@ class ClientSession:
                             base_url=self._base_url,
                             trust_env=self._trust_env,
                         )
-                    all_cookies: list[tuple[str, Any]] = list(
-                        self._cookie_jar.filter_cookies(url).items()
+                    jar = self._cookie_jar
+                    all_cookies: list[tuple[str, Any]] = (
+                        []  # an empty jar of this class has nothing to filter
+                        if type(jar) is CookieJar and not jar._cookies
+                        else list(jar.filter_cookies(url).items())
                     )
                     if cookies:
                         request_jar = CookieJar(

@@ -53,12 +53,13 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Final, Generic, Protocol, TypeVar, cast
 
 from multidict import CIMultiDictProxy
 
 from aioweb.parser import BodyTooLarge, HttpParserError, IncompleteMessage, InvalidChunk
 
+from . import hdrs
 from .codings import DEFAULT_MAX_RATIO, SUPPORTED_ENCODINGS, ContentDecoder, get_decoder
 from .exceptions import (
     ContentLengthError,
@@ -67,6 +68,8 @@ from .exceptions import (
     TransferEncodingError,
 )
 from .streams import DEFAULT_LIMIT, EMPTY_PAYLOAD, StreamReader
+
+_CONTENT_ENCODING: Final = hdrs.CONTENT_ENCODING
 
 if TYPE_CHECKING:
     from .base_protocol import BaseProtocol
@@ -206,11 +209,12 @@ class HttpMessageStreams(Generic[HeadT]):
                 loop=self._loop,
                 max_line_length=self._max_line_length,
             )
-        self._head = cast(HeadT, head)
+        # No cast() call: this runs for every message.
+        self._head = head  # type: ignore[assignment]
         self._payload = payload
         self._decoder = None
         if self._decompress and payload is not EMPTY_PAYLOAD:
-            coding = head.headers.get("Content-Encoding", "").strip().lower()
+            coding = head.headers.get(_CONTENT_ENCODING, "").strip().lower()
             if coding in SUPPORTED_ENCODINGS or coding == "x-gzip":
                 self._decoder = get_decoder(
                     coding,
@@ -220,7 +224,7 @@ class HttpMessageStreams(Generic[HeadT]):
         if head.chunked:
             # Chunk ends (on_chunk_complete) are marked for readchunk().
             payload.begin_http_chunk_receiving()
-        self._sink.message_received(self._head, payload)
+        self._sink.message_received(head, payload)  # type: ignore[arg-type]
 
     def on_body(self, data: bytes) -> None:
         """Feed a piece of the current body to its reader."""
