@@ -351,13 +351,20 @@ class BaseConnector:
         if self._closed:
             protocol.close()
             return
-        self._release_acquired(key, protocol)
         if self._force_close or should_close or protocol.should_close:
+            self._release_acquired(key, protocol)
             protocol.close()
             return
+        # Kept: it stays among all the connections; only its slot is freed.
+        self._acquired.discard(protocol)
+        if self._limit_per_host:
+            per_host = self._acquired_per_host.get(key)
+            if per_host is not None:
+                per_host.discard(protocol)
+                if not per_host:
+                    del self._acquired_per_host[key]
         # An idle connection keeps nothing of the response it carried.
         protocol.idle()
-        self._all.add(protocol)
         idle = self._idle.get(key)
         if idle is None:
             idle = self._idle[key] = []
@@ -366,6 +373,8 @@ class BaseConnector:
             self._cleanup_handle = self._loop.call_at(
                 self._loop.time() + self._keepalive_timeout, self._cleanup
             )
+        if self._waiters:
+            self._wake_waiter()
 
     def _wake_waiter(self) -> None:
         # Wake the first waiter (in arrival order) whose key has room now.

@@ -373,11 +373,13 @@ class ClientSession:
             result.extend(given)
         return result
 
+    # Not keyword-only, though always called with keywords: a coroutine
+    # function's keyword-only defaults are looked up one by one at each
+    # call, positional ones copied at once.
     async def _request(
         self,
         method: str,
         str_or_url: str | URL,
-        *,
         params: Any = None,
         data: Any = None,
         json: Any = None,
