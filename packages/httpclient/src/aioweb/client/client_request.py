@@ -532,30 +532,10 @@ class ClientRequest:
             HeaderInjectionError: a header is forbidden (nothing is sent).
             ClientOSError: the connection failed while writing.
         """
-        protocol = conn.protocol
-        if protocol is None or protocol.transport is None:
-            raise ClientConnectionError("Connection closed")
-        target = self._target()
-        # A target made from a URL checked whole needs no check of its own.
-        if self.url not in _good_urls and _FORBIDDEN_URL_CHARS.search(target):
-            raise HeaderInjectionError(f"forbidden character in the target {target!r}")
-        if hdrs.CONNECTION not in self.headers:
-            # As aiohttp: say what the connector will do with the connection
-            # where the version's default says otherwise (RFC 9112 §9.3).
-            if conn._connector.force_close:
-                if self.version == HttpVersion11:
-                    self.headers[hdrs.CONNECTION] = "close"
-            elif self.version == HttpVersion10:
-                self.headers[hdrs.CONNECTION] = "keep-alive"
-        if (
-            self.body is None
-            and not self.traces
-            and not self.chunked
-            and not self.compress
-            and not self.expect100
-            and (self.proxy is None or self.is_ssl())
-        ):
-            return self._send_head_only(protocol, target)
+        response = self._send_head_only(conn)
+        if response is not None:
+            return response
+        protocol, target = self._prepare_send(conn)
         writer = StreamWriter(
             protocol,
             self._loop,
@@ -604,11 +584,49 @@ class ClientRequest:
             )
         return self._make_response(continue_waiter)
 
-    def _send_head_only(self, protocol: ResponseHandler, target: str) -> ClientResponse:
+    def _prepare_send(self, conn: Connection) -> tuple[ResponseHandler, str]:
+        """The connection's protocol and the request-target, checked.
+
+        Raises:
+            ClientConnectionError: the connection is closed.
+            HeaderInjectionError: the target holds a forbidden character.
+        """
+        protocol = conn._protocol
+        if protocol is None or protocol.transport is None:
+            raise ClientConnectionError("Connection closed")
+        target = self._target()
+        # A target made from a URL checked whole needs no check of its own.
+        if self.url not in _good_urls and _FORBIDDEN_URL_CHARS.search(target):
+            raise HeaderInjectionError(f"forbidden character in the target {target!r}")
+        if hdrs.CONNECTION not in self.headers:
+            # As aiohttp: say what the connector will do with the connection
+            # where the version's default says otherwise (RFC 9112 §9.3).
+            if conn._connector.force_close:
+                if self.version == HttpVersion11:
+                    self.headers[hdrs.CONNECTION] = "close"
+            elif self.version == HttpVersion10:
+                self.headers[hdrs.CONNECTION] = "keep-alive"
+        return protocol, target
+
+    def _send_head_only(self, conn: Connection) -> ClientResponse | None:
         """A request without a body: the head in one write, no writer needed.
 
-        The fields were checked when they were set (:func:`_check_fields`).
+        ``None`` (nothing done) for a request :meth:`send` writes otherwise:
+        one with a body, tracing, chunking, compression, ``expect100`` or
+        an HTTP proxy. A session calls this before :meth:`send`, which
+        saves a coroutine for most requests. The fields were checked when
+        they were set (:func:`_check_fields`).
         """
+        if (
+            self.body is not None
+            or self.traces
+            or self.chunked
+            or self.compress
+            or self.expect100
+            or (self.proxy is not None and not self.is_ssl())
+        ):
+            return None
+        protocol, target = self._prepare_send(conn)
         head = kept_head(
             self.method, target, self.version, self.headers, self._auto_fields
         )

@@ -50,6 +50,8 @@ from .exceptions import (
 from .response_handler import HeadError
 
 if TYPE_CHECKING:
+    from aioweb.parser import ResponseHead
+
     from .client_request import ClientRequest
     from .connection import Connection
     from .request_info import RequestInfo
@@ -204,23 +206,38 @@ class ClientResponse:
 
     async def _start(self, connection: Connection) -> ClientResponse:
         # start() without its timer: a session calls this inside the
-        # request's own total timer.
-        self._closed = False
-        self._connection = connection
-        protocol = connection.protocol
-        assert protocol is not None
+        # request's own total timer (and inlines it: _begin, the head, _got_head).
+        waiter = self._begin(connection)
         try:
-            head, payload = await protocol.read_head()
+            head, payload = await waiter
         except HeadError as exc:
-            raise ClientResponseError(
-                self.request_info,
-                self._history,
-                status=exc.error.status,
-                message=exc.error.message,
-            ) from exc.error
+            raise self._head_error(exc) from exc.error
         except BaseException:
             self._closed = True
             raise
+        self._got_head(head, payload)
+        return self
+
+    def _begin(
+        self, connection: Connection
+    ) -> asyncio.Future[tuple[ResponseHead, StreamReader]]:
+        """Take ``connection``; the future of the head to await."""
+        self._closed = False
+        self._connection = connection
+        protocol = connection._protocol
+        assert protocol is not None
+        return protocol.read_head()
+
+    def _head_error(self, exc: HeadError) -> ClientResponseError:
+        return ClientResponseError(
+            self.request_info,
+            self._history,
+            status=exc.error.status,
+            message=exc.error.message,
+        )
+
+    def _got_head(self, head: ResponseHead, payload: StreamReader) -> None:
+        """The head arrived: keep it, and give the connection back at the body's end."""
         self.version = head.version
         self.status = head.status
         self.reason = head.reason
@@ -237,7 +254,6 @@ class ClientResponse:
             self._response_eof()
         else:
             payload.on_eof(self._response_eof)
-        return self
 
     def _response_eof(self) -> None:
         if self._closed:

@@ -51,6 +51,7 @@ from .redirects import (
     strip_for_cross_origin,
 )
 from .request_context import _RequestContextManager, _SessionRequestContextManager
+from .response_handler import HeadError
 from .tcp_connector import TCPConnector
 from .timeout import (
     DEFAULT_TIMEOUT,
@@ -684,11 +685,21 @@ class ClientSession:
             assert protocol is not None
             reused = allow_reuse and protocol.requests_sent > 0
             try:
-                resp = await req.send(conn)
+                sent = req._send_head_only(conn) if type(req).send is _SEND else None
+                resp = sent if sent is not None else await req.send(conn)
                 try:
                     if type(resp).start is _START:
-                        # Inside _request's total timer already.
-                        await resp._start(conn)
+                        # ClientResponse._start, inlined: inside _request's
+                        # total timer already.
+                        waiter = resp._begin(conn)
+                        try:
+                            head, payload = await waiter
+                        except HeadError as exc:
+                            raise resp._head_error(exc) from exc.error
+                        except BaseException:
+                            resp._closed = True
+                            raise
+                        resp._got_head(head, payload)
                     else:
                         await resp.start(conn)
                 except BaseException:
@@ -716,6 +727,7 @@ class ClientSession:
 
 
 _START: Final = ClientResponse.start
+_SEND: Final = ClientRequest.send
 _CONNECT: Final = BaseConnector.connect
 
 
