@@ -217,3 +217,60 @@ def test_client(command: Sequence[str], agent: str, parsed: argparse.Namespace) 
         return status
     finally:
         print(f"report in {out}", flush=True)
+
+
+# -- the quick run the test suites make -----------------------------------------
+
+#: The groups of a quick run: 1 to 10 (the suite has no group 8).
+QUICK_GROUPS = frozenset({"1", "2", "3", "4", "5", "6", "7", "9", "10"})
+#: The exit status of ``autobahn.sh`` when there is no Python 2.7 / wstest.
+NO_WSTEST = 4
+
+
+def run_quick(script: Path, out: Path, timeout: float) -> tuple[int, str]:
+    """Run a package's ``conformance/autobahn.py`` over groups 1-10 into ``out``.
+
+    Returns:
+        The exit status and the run's output (stdout, then stderr).
+    """
+    run = subprocess.run(
+        [sys.executable, str(script), "--exclude", "12.*,13.*", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return run.returncode, run.stdout + run.stderr
+
+
+def quick_run_problems(index: Path, agent: str, *, least_cases: int) -> list[str]:
+    """What is wrong with ``agent``'s results in a quick run's ``index.json``.
+
+    A quick run passes when at least ``least_cases`` cases ran, covering
+    every group of :data:`QUICK_GROUPS`, none of them FAILED, and every
+    closing handshake was judged OK or INFORMATIONAL: UNCLEAN, WRONG CODE or
+    FAILED there is a bug even when the messages were right.
+
+    Returns:
+        One line per problem; empty when the run passes.
+    """
+    cases: dict[str, dict[str, str]] = json.loads(index.read_text())[agent]
+    problems = []
+    if len(cases) < least_cases:
+        problems.append(f"{agent}: only {len(cases)} cases ran, not {least_cases}")
+    groups = {case.split(".")[0] for case in cases}
+    if groups != QUICK_GROUPS:
+        problems.append(f"{agent}: groups {sorted(groups)} ran")
+    failed = sorted(
+        case for case, result in cases.items() if result["behavior"] == "FAILED"
+    )
+    if failed:
+        problems.append(f"{agent}: FAILED cases {failed}")
+    bad_closes = {
+        case: result["behaviorClose"]
+        for case, result in cases.items()
+        if result["behaviorClose"] not in ("OK", "INFORMATIONAL")
+    }
+    if bad_closes:
+        problems.append(f"{agent}: closing handshakes {bad_closes}")
+    return problems

@@ -4,22 +4,24 @@
 ``conformance/echo_app.py``. Groups 1-10 take under a minute, so they run
 once per full ``nox`` run, in the session that sets ``AIOWEB_CONFORMANCE=1``
 (every other session skips with that reason); the permessage-deflate groups
-12 and 13 take many minutes and run with ``nox -s autobahn``.
+12 and 13 take many minutes and run with ``nox -s autobahn``. What passes is
+``autobahn_runner.quick_run_problems``.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import autobahn_runner  # noqa: E402  (the shared runner, beside the packages)
+
 SCRIPT = Path(__file__).resolve().parents[1] / "conformance" / "autobahn.py"
-GROUPS = {"1", "2", "3", "4", "5", "6", "7", "9", "10"}
-AGENT = "aioweb-web"
 
 pytestmark = pytest.mark.slow
 
@@ -30,27 +32,13 @@ pytestmark = pytest.mark.slow
     reason="Autobahn runs once per nox run, in the session with AIOWEB_CONFORMANCE=1",
 )
 def test_autobahn_groups_1_to_10(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, str(SCRIPT), "--exclude", "12.*,13.*", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=800,
-        check=False,
-    )
-    output = run.stdout + run.stderr
-    if run.returncode == 4 and os.environ.get("CI") != "true":
+    status, output = autobahn_runner.run_quick(SCRIPT, tmp_path, timeout=800)
+    if status == autobahn_runner.NO_WSTEST and os.environ.get("CI") != "true":
         pytest.skip(
             "!!! AUTOBAHN DID NOT RUN: no Python 2.7 for wstest on this machine !!!\n"
             + output[-2000:]
         )
-    assert run.returncode == 0, output[-6000:]
-    cases = json.loads((tmp_path / AGENT / "index.json").read_text())[AGENT]
-    assert len(cases) == 301, f"only {len(cases)} cases ran"
-    assert {case.split(".")[0] for case in cases} == GROUPS
-    failed = sorted(c for c, r in cases.items() if r["behavior"] == "FAILED")
-    assert failed == []
-    # The closing handshake is judged apart: UNCLEAN, WRONG CODE or FAILED
-    # there is a bug even when the messages were right.
-    closes = {c: r["behaviorClose"] for c, r in cases.items()}
-    bad_closes = {c: b for c, b in closes.items() if b not in ("OK", "INFORMATIONAL")}
-    assert bad_closes == {}
+    assert status == 0, output[-6000:]
+    index = tmp_path / "aioweb-web" / "index.json"
+    problems = autobahn_runner.quick_run_problems(index, "aioweb-web", least_cases=301)
+    assert problems == []
