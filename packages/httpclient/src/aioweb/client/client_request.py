@@ -601,7 +601,7 @@ class ClientRequest:
         if hdrs.CONNECTION not in self.headers:
             # As aiohttp: say what the connector will do with the connection
             # where the version's default says otherwise (RFC 9112 §9.3).
-            if conn._connector.force_close:
+            if conn._connector._force_close:
                 if self.version == HttpVersion11:
                     self.headers[hdrs.CONNECTION] = "close"
             elif self.version == HttpVersion10:

@@ -257,14 +257,15 @@ class BaseConnector:
         if self._closed:
             return None
         key = req.connection_key
-        if key not in self._idle:
+        idle = self._idle.get(key)
+        if not idle:
             return None
         if self._limit_per_host:
             if self.available_connections(key) <= 0:
                 return None
         elif self._limit and len(self._acquired) >= self._limit:
             return None
-        protocol = self._take_idle(key)
+        protocol = self._take_idle(key, idle)
         if protocol is None:
             return None
         self._acquire(key, protocol)
@@ -295,8 +296,14 @@ class BaseConnector:
                 if key in self._waiters and not self._waiters[key]:
                     del self._waiters[key]
 
-    def _take_idle(self, key: ConnectionKey) -> ResponseHandler | None:
-        idle = self._idle.get(key)
+    def _take_idle(
+        self,
+        key: ConnectionKey,
+        idle: list[tuple[ResponseHandler, float]] | None = None,
+    ) -> ResponseHandler | None:
+        # ``idle``: the key's list, when the caller has looked it up already.
+        if idle is None:
+            idle = self._idle.get(key)
         if not idle:
             return None
         now = self._loop.time()
