@@ -81,6 +81,32 @@ def test_user_suite_passes_with_warnings_as_errors(
     assert "Warning" not in result.stdout.str() + result.stderr.str()
 
 
+def test_a_conftest_may_list_the_plugin_too(pytester: pytest.Pytester) -> None:
+    """The aiohttp habit, ``pytest_plugins`` naming the plugin, loads it once."""
+    pytester.makeini(INI)
+    pytester.makeconftest('pytest_plugins = ["aioweb.testkit.plugin"]\n')
+    pytester.makepyfile(test_user=USER_SUITE)
+    result = pytester.runpytest_subprocess(
+        "--asyncio-mode=strict", "-W", "error", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=4)
+
+
+def test_the_plugin_can_be_turned_off(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(test_user=USER_SUITE)
+    result = pytester.runpytest_subprocess(
+        "--asyncio-mode=strict",
+        "-p",
+        "no:aioweb.testkit.plugin",
+        "-p",
+        "no:cacheprovider",
+    )
+    # Without the plugin its fixtures do not exist.
+    result.assert_outcomes(errors=4)
+    assert "fixture 'fake_server' not found" in result.stdout.str()
+
+
 LEAKY_SUITE = """
 import asyncio
 import gc

@@ -1,5 +1,10 @@
 """The aioweb pytest plugin, registered through the ``pytest11`` entry point.
 
+The entry point is named after this module, so a conftest that also lists
+it (``pytest_plugins = ["aioweb.testkit.plugin"]``, the aiohttp habit of
+``pytest_plugins = "aiohttp.pytest_plugin"`` with the import changed) finds
+it loaded already; ``-p no:aioweb.testkit.plugin`` turns it off.
+
 It brings no event loop of its own: async fixtures and tests run on
 pytest-asyncio's, in strict and auto mode alike.
 
