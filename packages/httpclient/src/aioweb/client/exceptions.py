@@ -63,6 +63,7 @@ from yarl import URL
 from aioweb.protocol import AiowebError, PayloadError
 
 if TYPE_CHECKING:
+    from .client_response import ClientResponse
     from .connection_key import ConnectionKey
     from .fingerprint import Fingerprint
     from .request_info import RequestInfo
@@ -350,8 +351,8 @@ class ClientResponseError(ClientError):
 
     def __init__(
         self,
-        request_info: RequestInfo | None,
-        history: tuple[object, ...],
+        request_info: RequestInfo,
+        history: tuple[ClientResponse, ...],
         *,
         code: int | None = None,
         status: int | None = None,
@@ -388,7 +389,9 @@ class ClientResponseError(ClientError):
         return self.status
 
     def __str__(self) -> str:
-        url = None if self.request_info is None else str(self.request_info.real_url)
+        # getattr: an error rebuilt by hand (or unpickled) may carry None.
+        real_url = getattr(self.request_info, "real_url", None)
+        url = None if real_url is None else str(real_url)
         return f"{self.status}, message={self.message!r}, url={url!r}"
 
     def __repr__(self) -> str:
