@@ -102,6 +102,50 @@ async def test_zero_length_body_gets_empty_payload(
     assert sink.messages[0][1] is EMPTY_PAYLOAD
 
 
+async def test_a_prepared_reader_serves_the_next_body(
+    sink: Recorder, streams: HttpMessageStreams[Head]
+) -> None:
+    streams.prepare_payload()
+    spare = streams._spare
+    assert spare is not None
+    # A message without a body leaves the prepared reader for the next.
+    streams.on_message_begin()
+    streams.on_headers_complete(Head(content_length=0))
+    streams.on_message_complete(None)
+    assert sink.messages[0][1] is EMPTY_PAYLOAD
+    streams.prepare_payload()  # nothing new: one is waiting already
+    assert streams._spare is spare
+    for length in (3, 3):
+        streams.on_message_begin()
+        streams.on_headers_complete(Head(content_length=length))
+        streams.on_body(b"abc")
+        streams.on_message_complete(None)
+    first, second = sink.messages[1][1], sink.messages[2][1]
+    # The prepared reader went to the first body; the second got a new one.
+    assert first is spare and second is not spare
+    assert streams._spare is None
+    assert [await first.read(), await second.read()] == [b"abc", b"abc"]
+    assert first.at_eof() and second.at_eof()
+
+
+async def test_a_prepared_reader_takes_a_chunked_body(
+    sink: Recorder, streams: HttpMessageStreams[Head]
+) -> None:
+    streams.prepare_payload()
+    streams.on_message_begin()
+    streams.on_headers_complete(Head(chunked=True))
+    streams.on_body(b"ab")
+    streams.on_chunk_complete()
+    streams.on_body(b"c")
+    streams.on_chunk_complete()
+    streams.on_message_complete(None)
+    payload = sink.messages[0][1]
+    assert payload is not EMPTY_PAYLOAD and streams._spare is None
+    assert await payload.readchunk() == (b"ab", True)
+    assert await payload.readchunk() == (b"c", True)
+    assert await payload.readchunk() == (b"", False)
+
+
 async def test_pipelined_messages_keep_their_bodies(
     sink: Recorder, streams: HttpMessageStreams[Head]
 ) -> None:

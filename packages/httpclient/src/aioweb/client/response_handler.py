@@ -221,8 +221,11 @@ class ResponseHandler(BaseProtocol):
             self._configure(**settings)
             self._settings = settings
         parser = self._parser
-        assert parser is not None
+        assert parser is not None and self._streams is not None
         parser.expect_response(method)
+        # Made now, usually after the request went out, while the server
+        # works: not once the head is here.
+        self._streams.prepare_payload()
         self.requests_sent += 1
         self._message_done = False
         self._read_until_eof = read_until_eof

@@ -150,6 +150,7 @@ class HttpMessageStreams(Generic[HeadT]):
         "_payload_error",
         "_protocol",
         "_sink",
+        "_spare",
     )
 
     def __init__(
@@ -179,11 +180,27 @@ class HttpMessageStreams(Generic[HeadT]):
         self._loop = loop if loop is not None else protocol._loop
         self._head: HeadT | None = None
         self._payload: StreamReader | None = None
+        self._spare: StreamReader | None = None
 
     @property
     def payload(self) -> StreamReader | None:
         """The body being received now, if a message is in progress."""
         return self._payload
+
+    def prepare_payload(self) -> None:
+        """Make the next message's body reader ahead of its head.
+
+        A client calls this right after writing a request, while it waits
+        for the answer: the reader then costs nothing once the head arrives.
+        A message without a body leaves it for the next one.
+        """
+        if self._spare is None:
+            self._spare = StreamReader(
+                self._protocol,
+                self._limit,
+                loop=self._loop,
+                max_line_length=self._max_line_length,
+            )
 
     # -- aioweb.parser.ParserHandler ------------------------------------------
 
@@ -202,6 +219,8 @@ class HttpMessageStreams(Generic[HeadT]):
             length == 0 or (length is None and self._length_required)
         ):
             payload = EMPTY_PAYLOAD
+        elif self._spare is not None:
+            payload, self._spare = self._spare, None
         else:
             payload = StreamReader(
                 self._protocol,
