@@ -151,6 +151,33 @@ async def test_total_timeout(
             await session.get(server.url)
 
 
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        ClientTimeout(total=0.2),  # a loop timer of its own
+        ClientTimeout(total=0.3, ceil_threshold=0.1),  # a shared, whole-second one
+    ],
+)
+async def test_total_timeout_on_a_pooled_connection(
+    fake_server: FakeServerFactory, timeout: ClientTimeout
+) -> None:
+    """The total timer also runs for a request written on a kept connection.
+
+    It is started after the write there, before the wait for the head.
+    """
+    server = await fake_server([Reply(200, body=b"ok"), Hang()])
+    async with ClientSession(timeout=timeout) as session:
+        async with session.get(server.url) as resp:
+            assert await resp.read() == b"ok"
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(asyncio.TimeoutError):
+            await session.get(server.url)
+        assert loop.time() - started < 2.5
+    # Both went over one connection: the second was a pooled one.
+    assert [request.connection for request in server.requests] == [0, 0]
+
+
 async def test_connect_timeout_while_queued_for_a_slot(
     fake_server: FakeServerFactory,
 ) -> None:

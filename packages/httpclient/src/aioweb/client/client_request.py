@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -130,6 +130,7 @@ class ClientRequest:
     # attributes is most of its size. A subclass gets a dict of its own.
     __slots__ = (
         "__weakref__",
+        "_arm_timer",
         "_auto_fields",
         "_loop",
         "_request_info",
@@ -299,6 +300,9 @@ class ClientRequest:
         self.read_until_eof = read_until_eof
         self._writer_task: asyncio.Task[None] | None = None
         self._request_info: RequestInfo | None = None
+        #: Set by a session for its send method to call before it first
+        #: waits: the start of the request's total timer.
+        self._arm_timer: Callable[[], object] | None = None
         #: How the response is read (``sock_read``, buffer size, limits...);
         #: keyword arguments of ``ResponseHandler.start_response``.
         self.read_settings: dict[str, Any] = {}

@@ -476,7 +476,17 @@ class ClientSession:
             real_timeout.ceil_threshold,
             self._deadlines,
         )
-        handle = tm.start()
+        arm: Callable[[], object] | None = None
+        if chain or self._trace_configs:
+            handle = tm.start()
+        else:
+            # No middleware and no tracing: _send_with_retry is the handler
+            # and arms the timer just before its first wait, which for a
+            # pooled connection comes after the request is written. Nothing
+            # can time out before a wait.
+            total = real_timeout.total
+            handle = tm if total is not None and total > 0 else None
+            arm = tm.start if handle is not None else None
         traces: Sequence[Trace] = (
             Trace.for_request(self, self._trace_configs, trace_request_ctx)
             if self._trace_configs
@@ -582,6 +592,8 @@ class ClientSession:
                         )
                     req.read_settings = read_settings
                     req.timeout = real_timeout  # type: ignore[attr-defined]
+                    # The first hop arms the total timer (see above).
+                    req._arm_timer, arm = arm, None
                     resp = await handler(req)
 
                     if resp.status not in REDIRECT_STATUSES or not allow_redirects:
@@ -664,6 +676,9 @@ class ClientSession:
         if connector is None:
             raise RuntimeError("Session is closed")
         timeout: ClientTimeout = getattr(req, "timeout", self._timeout)
+        # The session's total timer, when left for this method to arm
+        # before it first waits (see _request).
+        arm, req._arm_timer = req._arm_timer, None
         allow_reuse = True
         while True:
             # A pooled connection is taken at once, without the connect
@@ -674,6 +689,9 @@ class ClientSession:
                 if not req.traces and type(connector).connect is _CONNECT
                 else None
             )
+            if conn is None and arm is not None:
+                arm()
+                arm = None
             if conn is not None:
                 pass
             elif timeout.connect:
@@ -686,6 +704,9 @@ class ClientSession:
             reused = allow_reuse and protocol.requests_sent > 0
             try:
                 sent = req._send_head_only(conn) if type(req).send is _SEND else None
+                if arm is not None:
+                    arm()
+                    arm = None
                 resp = sent if sent is not None else await req.send(conn)
                 try:
                     if type(resp).start is _START:
