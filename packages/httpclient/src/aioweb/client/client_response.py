@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
@@ -210,11 +210,8 @@ class ClientResponse:
         waiter = self._begin(connection)
         try:
             head, payload = await waiter
-        except HeadError as exc:
-            raise self._head_error(exc) from exc.error
-        except BaseException:
-            self._closed = True
-            raise
+        except BaseException as exc:
+            self._head_failed(exc)
         self._got_head(head, payload)
         return self
 
@@ -228,13 +225,17 @@ class ClientResponse:
         assert protocol is not None
         return protocol.read_head()
 
-    def _head_error(self, exc: HeadError) -> ClientResponseError:
-        return ClientResponseError(
-            self.request_info,
-            self._history,
-            status=exc.error.status,
-            message=exc.error.message,
-        )
+    def _head_failed(self, exc: BaseException) -> NoReturn:
+        """Raise what waiting for the head raised, a malformed head translated."""
+        if isinstance(exc, HeadError):
+            raise ClientResponseError(
+                self.request_info,
+                self._history,
+                status=exc.error.status,
+                message=exc.error.message,
+            ) from exc.error
+        self._closed = True
+        raise exc
 
     def _got_head(self, head: ResponseHead, payload: StreamReader) -> None:
         """The head arrived: keep it, and give the connection back at the body's end."""

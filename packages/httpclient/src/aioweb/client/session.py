@@ -51,7 +51,6 @@ from .redirects import (
     strip_for_cross_origin,
 )
 from .request_context import _RequestContextManager, _SessionRequestContextManager
-from .response_handler import HeadError
 from .tcp_connector import TCPConnector
 from .timeout import (
     DEFAULT_TIMEOUT,
@@ -715,11 +714,8 @@ class ClientSession:
                         waiter = resp._begin(conn)
                         try:
                             head, payload = await waiter
-                        except HeadError as exc:
-                            raise resp._head_error(exc) from exc.error
-                        except BaseException:
-                            resp._closed = True
-                            raise
+                        except BaseException as exc:
+                            resp._head_failed(exc)
                         resp._got_head(head, payload)
                     else:
                         await resp.start(conn)
