@@ -114,37 +114,23 @@ class FrameReader:
                 CloseCode.PROTOCOL_ERROR,
                 "unmasked client frame" if self._masked else "masked server frame",
             )
-        header = 2
-        if length == 126:
-            if available < 4:
-                return None
-            length = int.from_bytes(buffer[pos + 2 : pos + 4], "big")
-            header = 4
-        elif length == 127:
-            if available < 10:
-                return None
-            length = int.from_bytes(buffer[pos + 2 : pos + 10], "big")
-            if length >> 63:
-                raise ProtocolError(
-                    CloseCode.PROTOCOL_ERROR, "frame length has its high bit set"
-                )
-            header = 10
+        sized = _payload_length(buffer, pos, available, length)
+        if sized is None:
+            return None
+        length, header = sized
+        if length >> 63:
+            raise ProtocolError(
+                CloseCode.PROTOCOL_ERROR, "frame length has its high bit set"
+            )
         if length > self._max_frame_size:
             raise ProtocolError(
                 CloseCode.MESSAGE_TOO_BIG,
                 f"frame of {length} bytes over the {self._max_frame_size} limit",
             )
-        if self._masked:
-            header += 4
-        end = pos + header + length
-        if len(buffer) < end:
+        read = _payload(buffer, pos + header, length, self._masked)
+        if read is None:
             return None
-        start = pos + header
-        if self._masked:
-            payload = _unmask(buffer[start - 4 : start], buffer[start:end])
-        else:
-            payload = bytes(buffer[start:end])
-        self._pos = end
+        self._pos, payload = read
         return fin, rsv1, opcode, payload
 
     def next_messages(self, max_message_size: int) -> list[tuple[int, bytes | str]]:
@@ -193,36 +179,51 @@ def _fast_message(
     # bit the role requires (section 5.1).
     if (first != 0x81 and first != 0x82) or bool(second & 0x80) != masked:
         return None
-    length = second & 0x7F
-    header = 2
-    if length == 126:
-        if available < 4:
-            return None
-        length = int.from_bytes(buffer[pos + 2 : pos + 4], "big")
-        header = 4
-    elif length == 127:
-        if available < 10:
-            return None
-        length = int.from_bytes(buffer[pos + 2 : pos + 10], "big")
-        header = 10
-    if length > limit:
+    sized = _payload_length(buffer, pos, available, second & 0x7F)
+    if sized is None or sized[0] > limit:
         return None
-    if masked:
-        header += 4
-    end = pos + header + length
-    if len(buffer) < end:
+    read = _payload(buffer, pos + sized[1], sized[0], masked)
+    if read is None:
         return None
-    start = pos + header
-    if masked:
-        payload = _unmask(buffer[start - 4 : start], buffer[start:end])
-    else:
-        payload = bytes(buffer[start:end])
+    end, payload = read
     if first == 0x82:
         return end, 0x2, payload
     try:
         return end, 0x1, payload.decode()
     except UnicodeDecodeError:
         return None
+
+
+def _payload_length(
+    buffer: bytearray, pos: int, available: int, length: int
+) -> tuple[int, int] | None:
+    """``(payload length, header length without the mask)`` of the frame at
+    ``pos``, given the 7-bit length of its second byte (RFC 6455 section
+    5.2); ``None`` while the extended length is incomplete."""
+    if length == 126:
+        if available < 4:
+            return None
+        return int.from_bytes(buffer[pos + 2 : pos + 4], "big"), 4
+    if length == 127:
+        if available < 10:
+            return None
+        return int.from_bytes(buffer[pos + 2 : pos + 10], "big"), 10
+    return length, 2
+
+
+def _payload(
+    buffer: bytearray, start: int, length: int, masked: bool
+) -> tuple[int, bytes] | None:
+    """``(end, payload)`` of a frame whose mask or payload starts at
+    ``start``, unmasked; ``None`` while it is incomplete."""
+    if masked:
+        start += 4
+    end = start + length
+    if len(buffer) < end:
+        return None
+    if masked:
+        return end, _unmask(buffer[start - 4 : start], buffer[start:end])
+    return end, bytes(buffer[start:end])
 
 
 def _unmask(mask: bytearray, data: bytearray) -> bytes:
