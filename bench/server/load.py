@@ -1,11 +1,7 @@
-"""Client processes the benchmark runs beside ``wrk``.
+"""Idle connections for the memory benchmark.
 
-``python load.py ws PORT CONNECTIONS SECONDS SIZE`` opens CONNECTIONS
-WebSockets to ``/ws``, and on each sends a SIZE-byte binary message and
-waits for its echo, again and again for SECONDS; it prints the number of
-echoes per second. Raw asyncio sockets and the compiled
-``aioweb.websocket`` framing keep the client cheap, so the server is what
-runs out first.
+(The WebSocket echo load is ``wsload.c``: a Python client could not keep
+a Python server busy.)
 
 ``python load.py idle PORT COUNT KIND`` opens COUNT connections and leaves
 them idle: KIND ``http`` sends one keep-alive ``GET /`` on each and reads
@@ -18,12 +14,8 @@ from __future__ import annotations
 import asyncio
 import resource
 import sys
-import time
 
 from aioweb.websocket import (
-    Binary,
-    Role,
-    WebSocketProtocol,
     generate_key,
     request_headers,
     validate_response,
@@ -40,85 +32,48 @@ def raise_fd_limit() -> None:
 
 
 class WsClient(asyncio.Protocol):
-    """One WebSocket: handshake, then one echo in flight at a time."""
+    """One WebSocket, held idle after its handshake."""
 
-    def __init__(self, key: str, payload: bytes | None) -> None:
+    def __init__(self, key: str) -> None:
         self.key = key
-        self.payload = payload
         self.head = b""
-        self.connection: WebSocketProtocol | None = None
         self.transport: asyncio.Transport | None = None
         self.ready = asyncio.get_running_loop().create_future()
-        self.echoes = 0
-        self.running = True
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
-        connection = self.connection
-        if connection is None:
-            self.head += data
-            if b"\r\n\r\n" not in self.head:
-                return
-            head, _, rest = self.head.partition(b"\r\n\r\n")
-            start, *lines = head.decode("latin-1").split("\r\n")
-            headers = []
-            for line in lines:
-                name, _, value = line.partition(":")
-                headers.append((name.strip(), value.strip()))
-            validate_response(int(start.split(" ", 2)[1]), headers, key=self.key)
-            connection = self.connection = WebSocketProtocol(Role.CLIENT)
-            self.ready.set_result(None)
-            data = rest
-            if self.payload is not None:
-                self.send()
-        connection.receive_data(data)
-        for event in connection.events():
-            if isinstance(event, Binary):
-                self.echoes += 1
-                if self.running:
-                    self.send()
-
-    def send(self) -> None:
-        assert self.connection is not None and self.transport is not None
-        assert self.payload is not None
-        self.transport.write(self.connection.send_binary(self.payload))
+        if self.ready.done():
+            return  # an idle server sends nothing more
+        self.head += data
+        if b"\r\n\r\n" not in self.head:
+            return
+        head = self.head.partition(b"\r\n\r\n")[0]
+        start, *lines = head.decode("latin-1").split("\r\n")
+        headers = []
+        for line in lines:
+            name, _, value = line.partition(":")
+            headers.append((name.strip(), value.strip()))
+        validate_response(int(start.split(" ", 2)[1]), headers, key=self.key)
+        self.ready.set_result(None)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.ready.done():
             self.ready.set_exception(exc or ConnectionError("closed"))
 
 
-async def open_ws(port: int, payload: bytes | None) -> WsClient:
+async def open_ws(port: int) -> WsClient:
     loop = asyncio.get_running_loop()
     key = generate_key()
     transport, client = await loop.create_connection(
-        lambda: WsClient(key, payload), "127.0.0.1", port
+        lambda: WsClient(key), "127.0.0.1", port
     )
     lines = ["GET /ws HTTP/1.1", f"Host: 127.0.0.1:{port}"]
     lines += [f"{k}: {v}" for k, v in request_headers(key)]
     transport.write(("\r\n".join(lines) + "\r\n\r\n").encode())
     await asyncio.wait_for(client.ready, 30)
     return client
-
-
-async def ws_load(port: int, connections: int, seconds: float, size: int) -> None:
-    payload = b"x" * size
-    clients = await asyncio.gather(
-        *(open_ws(port, payload) for _ in range(connections))
-    )
-    start_counts = sum(c.echoes for c in clients)
-    start = time.perf_counter()
-    await asyncio.sleep(seconds)
-    done = sum(c.echoes for c in clients) - start_counts
-    elapsed = time.perf_counter() - start
-    for client in clients:
-        client.running = False
-    print(f"{done / elapsed:.1f} {done}", flush=True)
-    for client in clients:
-        assert client.transport is not None
-        client.transport.abort()
 
 
 async def open_http(port: int) -> asyncio.StreamWriter:
@@ -137,7 +92,7 @@ async def hold(port: int, count: int, kind: str) -> None:
     async def one() -> None:
         async with gate:
             if kind == "ws":
-                held.append(await open_ws(port, None))
+                held.append(await open_ws(port))
             else:
                 held.append(await open_http(port))
 
@@ -157,12 +112,10 @@ async def hold(port: int, count: int, kind: str) -> None:
 def main() -> None:
     raise_fd_limit()
     mode, port = sys.argv[1], int(sys.argv[2])
-    if mode == "ws":
-        connections, seconds, size = sys.argv[3:6]
-        asyncio.run(ws_load(port, int(connections), float(seconds), int(size)))
-    else:
-        count, kind = sys.argv[3:5]
-        asyncio.run(hold(port, int(count), kind))
+    if mode != "idle":
+        raise SystemExit(f"unknown mode {mode!r}: only idle")
+    count, kind = sys.argv[3:5]
+    asyncio.run(hold(port, int(count), kind))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Run by ``nox -s bench -- server`` (or ``python bench/server/run.py
 --quick``). Every server runs in its own process pinned to core 0
 (``taskset -c 0``) on 127.0.0.1 and a free port (``servers.py``); the load
-generator runs pinned to core 1: ``wrk`` for HTTP, ``load.py`` for
-WebSockets (wrk cannot speak them). Each round starts every server in turn
+generator runs pinned to core 1: ``wrk`` for HTTP, ``wsload.c`` (compiled
+with the system's C compiler at the start of the run) for WebSockets,
+which wrk cannot speak. Each round starts every server in turn
 (alternating), warms it up, measures each case for a fixed time, and stops
 it by its PID; the best round of each server counts, and ratios are taken
 within this one run.
@@ -170,10 +171,30 @@ def wrk(
     return float(match.group(1)), int(count.group(1))
 
 
+_WSLOAD: list[str] = []
+
+
+def wsload_binary() -> str:
+    """``wsload.c`` compiled once per run (into a temporary folder)."""
+    if not _WSLOAD:
+        compiler = shutil.which("cc") or shutil.which("gcc")
+        if compiler is None:
+            raise SystemExit(
+                "no C compiler for the WebSocket load generator; "
+                "on Debian/Ubuntu: apt-get install -y gcc"
+            )
+        folder = tempfile.mkdtemp(prefix="aioweb-wsload-")
+        binary = os.path.join(folder, "wsload")
+        source = str(HERE / "wsload.c")
+        subprocess.run([compiler, "-O2", "-o", binary, source], check=True)
+        _WSLOAD.append(binary)
+    return _WSLOAD[0]
+
+
 def ws_load(port: int, seconds: float, connections: int) -> tuple[float, int]:
-    """Echoes per second and echoes done."""
-    command = ["taskset", "-c", CLIENT_CORE, PYTHON, str(HERE / "load.py"), "ws"]
-    command += [str(port), str(connections), str(seconds), "128"]
+    """Echoes per second and echoes done (``wsload.c``, on the client core)."""
+    command = ["taskset", "-c", CLIENT_CORE, wsload_binary(), str(port)]
+    command += [str(connections), str(seconds), "128"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate, count = out.split()
     return float(rate), int(count)

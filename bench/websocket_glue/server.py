@@ -5,15 +5,18 @@
 
 ``echo``: the application of ``bench/server/servers.py`` serves ``/ws`` (an
 echo handler written the same way for both frameworks) in a process pinned
-to core 0; ``bench/server/load.py ws`` on core 1 keeps 32 WebSockets busy
-with 128-byte binary echoes. Rounds interleave the servers (aioweb,
-aiohttp, on asyncio then uvloop), and what counts is the echoes per second
-of the server process's own CPU time (``/proc/PID/stat``), which a shared
-machine disturbs far less than the wall clock. The median round is shown
-beside the best. ``bare`` (``bare_server.py``) is the floor: an echo
-straight from ``data_received`` on the compiled sans-I/O core, no
-framework, so what it costs is the event loop and the system calls.
-``--before PYTHON`` adds ``before``: aioweb as installed for another
+to core 0; ``bench/server/wsload.c`` (compiled by ``bench/server/run.py``'s
+``wsload_binary``) on core 1 keeps 32 WebSockets busy with 128-byte binary
+echoes, one in flight on each, and the server at 100% of its core. Rounds
+interleave the servers (aioweb, aiohttp and the floors, on asyncio then
+uvloop), and what counts is the echoes per second of the server process's
+own CPU time (``/proc/PID/stat``), which a shared machine disturbs far less
+than the wall clock. The median round is shown beside the best. ``bare``
+and ``task`` (``bare_server.py``) are floors with no framework: ``bare``
+echoes straight from ``data_received`` on the compiled sans-I/O core, so
+what it costs is the event loop and the system calls; ``task`` hands each
+message to a task per connection through one future, the least a server
+whose handlers read messages in a coroutine can do. ``--before PYTHON`` adds ``before``: aioweb as installed for another
 interpreter (a venv of an earlier commit), interleaved in the same rounds.
 
 ``idle``: COUNT idle WebSockets held against each server by four client
@@ -39,7 +42,8 @@ sys.path.insert(0, str(SERVER_BENCH))
 import run as server_run  # noqa: E402  (bench/server/run.py: processes, /proc)
 
 IMPLS = ("aioweb", "aiohttp")
-ECHO_IMPLS = (*IMPLS, "bare")
+FLOORS = ("bare", "task")
+ECHO_IMPLS = (*IMPLS, *FLOORS)
 LOOPS = ("asyncio", "uvloop")
 
 
@@ -55,20 +59,20 @@ def start(impl: str, loop: str, before: str | None = None) -> Iterator[tuple[int
         finally:
             server_run.PYTHON = own
         return
-    if impl != "bare":
+    if impl not in FLOORS:
         with server_run.server(impl, loop) as started:
             yield started
         return
     port = server_run.free_port()
     script = str(HERE / "bare_server.py")
     proc = subprocess.Popen(
-        server_run.pinned(server_run.SERVER_CORE, script, loop, str(port)),
+        server_run.pinned(server_run.SERVER_CORE, script, loop, str(port), impl),
         stdout=subprocess.PIPE,
     )
     try:
         assert proc.stdout is not None
         if proc.stdout.readline().strip() != b"ready":
-            raise RuntimeError(f"the bare server on {loop} did not start")
+            raise RuntimeError(f"the {impl} floor on {loop} did not start")
         yield port, proc.pid
     finally:
         proc.terminate()
@@ -101,19 +105,22 @@ def echo(options: argparse.Namespace) -> None:
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     before = bool(options.before)
     print(
-        "| loop | measure | aioweb | aiohttp | bare | aioweb/aiohttp |"
+        "| loop | measure | aioweb | aiohttp | bare | task "
+        "| aioweb/aiohttp | task/aiohttp |"
         + (" before | before/aiohttp |" if before else "")
     )
-    print("|---|---|---:|---:|---:|---:|" + ("---:|---:|" if before else ""))
+    print("|---|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if before else ""))
     for loop in options.loops:
         for label, table in (("echoes/s", rates), ("echoes/CPU s", per_cpu)):
             for pick, name in ((max, "best"), (statistics.median, "median")):
                 ours = pick(table[("aioweb", loop)])
                 theirs = pick(table[("aiohttp", loop)])
-                floor = pick(table[("bare", loop)])
+                bare = pick(table[("bare", loop)])
+                task = pick(table[("task", loop)])
                 row = (
                     f"| {loop} | {label} ({name}) | {ours:,.0f} | {theirs:,.0f} "
-                    f"| {floor:,.0f} | {ours / theirs:.2f}x |"
+                    f"| {bare:,.0f} | {task:,.0f} | {ours / theirs:.2f}x "
+                    f"| {task / theirs:.2f}x |"
                 )
                 if before:
                     earlier = pick(table[("before", loop)])
