@@ -16,8 +16,9 @@ and ``task`` (``bare_server.py``) are floors with no framework: ``bare``
 echoes straight from ``data_received`` on the compiled sans-I/O core, so
 what it costs is the event loop and the system calls; ``task`` hands each
 message to a task per connection through one future, the least a server
-whose handlers read messages in a coroutine can do. ``--before PYTHON`` adds ``before``: aioweb as installed for another
-interpreter (a venv of an earlier commit), interleaved in the same rounds.
+whose handlers read messages in a coroutine can do. ``--before PYTHON``
+adds ``before``: aioweb as installed for another interpreter (a venv of an
+earlier commit), interleaved in the same rounds.
 
 ``idle``: COUNT idle WebSockets held against each server by four client
 processes (``load.py idle``); the growth of the server's VmRSS divided by
