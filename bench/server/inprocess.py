@@ -44,20 +44,13 @@ CASES = {
 }
 
 
-class CountingTransport(asyncio.Transport):
-    """Takes the responses, counts them."""
+class FakeTransport(asyncio.Transport):
+    """A transport that takes what the server writes and does nothing with
+    it; subclasses decide what a write means."""
 
-    def __init__(self, done: asyncio.Future[None], expected: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.count = 0
-        self.done = done
-        self.expected = expected
         self.closing = False
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.count += bytes(data).count(b"HTTP/1.1 200")
-        if self.count >= self.expected and not self.done.done():
-            self.done.set_result(None)
 
     def writelines(self, parts: object) -> None:
         self.write(b"".join(parts))  # type: ignore[arg-type]
@@ -66,6 +59,9 @@ class CountingTransport(asyncio.Transport):
         return self.closing
 
     def close(self) -> None:
+        self.closing = True
+
+    def abort(self) -> None:
         self.closing = True
 
     def get_extra_info(self, name: str, default: object = None) -> object:
@@ -77,11 +73,29 @@ class CountingTransport(asyncio.Transport):
     def resume_reading(self) -> None:
         pass
 
+    def is_reading(self) -> bool:
+        return True
+
     def get_write_buffer_size(self) -> int:
         return 0
 
     def can_write_eof(self) -> bool:
         return False
+
+
+class CountingTransport(FakeTransport):
+    """Takes the responses, counts them."""
+
+    def __init__(self, done: asyncio.Future[None], expected: int) -> None:
+        super().__init__()
+        self.count = 0
+        self.done = done
+        self.expected = expected
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.count += bytes(data).count(b"HTTP/1.1 200")
+        if self.count >= self.expected and not self.done.done():
+            self.done.set_result(None)
 
 
 async def measure(

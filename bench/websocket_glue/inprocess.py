@@ -2,12 +2,13 @@
 
 The server's connection protocol (aioweb.web's or aiohttp.web's) is given a
 transport that only records what is written. An opening handshake upgrades
-it; then a 128-byte masked binary frame is fed, the echo handler (the same
-one for both frameworks) answers, and the next frame is fed once the echo
-has been written, as a client with one message in flight would. What is
-timed is the process's CPU time, so the system calls of a socket (the same
-for every framework) are left out and what remains is the framework's own
-work per message: parsing, queueing, waking the handler, framing.
+it; then a 128-byte masked binary frame is fed, the echo handler of
+``bench/server/servers.py`` (the same code on both frameworks) answers,
+and the next frame is fed once the echo has been written, as a client
+with one message in flight would. What is timed is the process's CPU time,
+so the system calls of a socket (the same for every framework) are left
+out and what remains is the framework's own work per message: parsing,
+queueing, waking the handler, framing.
 
     python bench/websocket_glue/inprocess.py [--count N] [--rounds R] [--loop uvloop]
     python bench/websocket_glue/inprocess.py --profile [--module aiohttp]
@@ -22,22 +23,28 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from aioweb.websocket import Role, WebSocketProtocol, generate_key, request_headers
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+# bench/server/inprocess.py's fake transport and the application run.py serves.
+from inprocess import FakeTransport
+from servers import web_app
+
 SIZE = 128
 
 
-class EchoTransport(asyncio.Transport):
-    """Records what the server writes; wakes the feeder on each echo."""
+class EchoTransport(FakeTransport):
+    """Wakes the feeder on each echo the server writes."""
 
     def __init__(self) -> None:
         super().__init__()
         self.waiter: asyncio.Future[None] | None = None
         self.written = 0
-        self.closing = False
 
     def write(self, data: Any) -> None:
         self.written += 1
@@ -45,53 +52,9 @@ class EchoTransport(asyncio.Transport):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    def writelines(self, parts: Any) -> None:
-        self.write(b"".join(parts))
-
-    def is_closing(self) -> bool:
-        return self.closing
-
-    def close(self) -> None:
-        self.closing = True
-
-    def abort(self) -> None:
-        self.closing = True
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 1)}.get(name, default)
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
-
-    def is_reading(self) -> bool:
-        return True
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-    def can_write_eof(self) -> bool:
-        return False
-
 
 async def measure(module: str, count: int, rounds: int, profile: bool) -> float:
-    if module == "aioweb":
-        from aioweb import web
-    else:
-        from aiohttp import web  # type: ignore[no-redef]
-
-    async def websocket(request: Any) -> Any:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        async for message in ws:
-            if message.type == web.WSMsgType.BINARY:
-                await ws.send_bytes(message.data)
-        return ws
-
-    app = web.Application()
-    app.router.add_get("/ws", websocket)
+    web, app = web_app(module)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     server = runner.server
