@@ -48,6 +48,10 @@ HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 SERVER_CORE, CLIENT_CORE = "0", "1"
 IMPLS = ("aioweb", "aiohttp", "uvicorn")
+#: WebSocket echo servers without a framework (websocket_glue/bare_server.py):
+#: ``bare`` echoes from data_received; ``task`` through one future and one
+#: task wake-up per message, the least a coroutine handler can cost.
+FLOORS = ("bare", "task")
 LOOPS = ("asyncio", "uvloop")
 POST_LUA = """wrk.method = "POST"
 wrk.body = string.rep("x", 1024)
@@ -116,10 +120,18 @@ def pinned(core: str, *args: str) -> list[str]:
 
 @contextlib.contextmanager
 def server(impl: str, loop: str) -> Iterator[tuple[int, int]]:
-    """A server process pinned to its core; yields (port, pid)."""
+    """A server process pinned to its core; yields (port, pid).
+
+    ``impl`` is one of IMPLS, or one of FLOORS (WebSocket echo only).
+    """
     port = free_port()
+    if impl in FLOORS:
+        script = str(HERE.parent / "websocket_glue" / "bare_server.py")
+        command = pinned(SERVER_CORE, script, loop, str(port), impl)
+    else:
+        command = pinned(SERVER_CORE, str(HERE / "servers.py"), impl, loop, str(port))
     proc = subprocess.Popen(
-        pinned(SERVER_CORE, str(HERE / "servers.py"), impl, loop, str(port)),
+        command,
         stdout=subprocess.PIPE,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
@@ -219,14 +231,32 @@ def throughput(options: argparse.Namespace, results: Results) -> None:
                             rate, count = wrk(wrk_path, port, path, seconds, lua)
                             cpu = cpu_seconds(pid) - cpu
                             results.record(case, impl, loop, rate, count / cpu)
-                        ws_load(port, 0.5, options.ws_connections)  # warm up
-                        cpu = cpu_seconds(pid)
-                        rate, count = ws_load(port, seconds, options.ws_connections)
-                        cpu = cpu_seconds(pid) - cpu
-                        results.record(WS_CASE, impl, loop, rate, count / cpu)
+                        echo(options, results, impl, loop, port, pid)
                     print(f"round {round_ + 1}: {impl} on {loop} done", flush=True)
+                for floor in FLOORS:
+                    with server(floor, loop) as (port, pid):
+                        echo(options, results, floor, loop, port, pid)
+                    print(
+                        f"round {round_ + 1}: {floor} floor on {loop} done", flush=True
+                    )
     finally:
         os.unlink(script.name)
+
+
+def echo(
+    options: argparse.Namespace,
+    results: Results,
+    impl: str,
+    loop: str,
+    port: int,
+    pid: int,
+) -> None:
+    """The WebSocket echo case against a running server."""
+    ws_load(port, 0.5, options.ws_connections)  # warm up
+    cpu = cpu_seconds(pid)
+    rate, count = ws_load(port, options.seconds, options.ws_connections)
+    cpu = cpu_seconds(pid) - cpu
+    results.record(WS_CASE, impl, loop, rate, count / cpu)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -302,9 +332,14 @@ def memory(options: argparse.Namespace, results: Results) -> None:
 
 
 def ratio(
-    table: dict[tuple[str, str, str], float], case: str, loop: str, anchor: str
+    table: dict[tuple[str, str, str], float],
+    case: str,
+    loop: str,
+    anchor: str,
+    impl: str = "aioweb",
 ) -> str:
-    ours = table.get((case, "aioweb", loop))
+    """``impl``'s rate over ``anchor``'s, as ``1.23x``."""
+    ours = table.get((case, impl, loop))
     theirs = table.get((case, anchor, loop))
     if not ours or not theirs:
         return "n/a"
@@ -345,6 +380,29 @@ def tables(options: argparse.Namespace, results: Results) -> str:
                         f"| ≥ {TARGETS[case]}x |"
                     )
                 lines.append("")
+        lines += [
+            "### WebSocket echo beside the floors (per second of the server's "
+            "CPU time)",
+            "",
+            "No framework: `bare` echoes from `data_received`; `task` wakes a "
+            "task through one future per message, the least a server whose "
+            "handler reads messages in a coroutine can do.",
+            "",
+            "| loop | aioweb | aiohttp | bare | task | aioweb/aiohttp | task/aiohttp |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for loop in options.loops:
+            cells = []
+            for impl in ("aioweb", "aiohttp", *FLOORS):
+                rate = results.per_cpu.get((WS_CASE, impl, loop))
+                cells.append("n/a" if rate is None else f"{rate:,.0f}")
+            floor_ratio = ratio(results.per_cpu, WS_CASE, loop, "aiohttp", "task")
+            lines.append(
+                f"| {loop} | {' | '.join(cells)} "
+                f"| {ratio(results.per_cpu, WS_CASE, loop, 'aiohttp')} "
+                f"| {floor_ratio} |"
+            )
+        lines.append("")
     if results.memory:
         lines += [
             f"Memory: server RSS growth per idle connection, {options.idle} "

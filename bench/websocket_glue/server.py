@@ -31,7 +31,6 @@ import argparse
 import contextlib
 import os
 import statistics
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,8 +42,7 @@ sys.path.insert(0, str(SERVER_BENCH))
 import run as server_run  # noqa: E402  (bench/server/run.py: processes, /proc)
 
 IMPLS = ("aioweb", "aiohttp")
-FLOORS = ("bare", "task")
-ECHO_IMPLS = (*IMPLS, *FLOORS)
+ECHO_IMPLS = (*IMPLS, *server_run.FLOORS)
 LOOPS = ("asyncio", "uvloop")
 
 
@@ -60,26 +58,8 @@ def start(impl: str, loop: str, before: str | None = None) -> Iterator[tuple[int
         finally:
             server_run.PYTHON = own
         return
-    if impl not in FLOORS:
-        with server_run.server(impl, loop) as started:
-            yield started
-        return
-    port = server_run.free_port()
-    script = str(HERE / "bare_server.py")
-    proc = subprocess.Popen(
-        server_run.pinned(server_run.SERVER_CORE, script, loop, str(port), impl),
-        stdout=subprocess.PIPE,
-    )
-    try:
-        assert proc.stdout is not None
-        if proc.stdout.readline().strip() != b"ready":
-            raise RuntimeError(f"the {impl} floor on {loop} did not start")
-        yield port, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with server_run.server(impl, loop) as started:
+        yield started
 
 
 def echo(options: argparse.Namespace) -> None:
