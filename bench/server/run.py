@@ -31,6 +31,7 @@ Tables go to stdout and to ``RESULTS.md`` beside this file.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import os
 import re
@@ -187,7 +188,8 @@ _WSLOAD: list[str] = []
 
 
 def wsload_binary() -> str:
-    """``wsload.c`` compiled once per run (into a temporary folder)."""
+    """``wsload.c`` compiled once per run (into a temporary folder, removed
+    when the run ends)."""
     if not _WSLOAD:
         compiler = shutil.which("cc") or shutil.which("gcc")
         if compiler is None:
@@ -196,6 +198,7 @@ def wsload_binary() -> str:
                 "on Debian/Ubuntu: apt-get install -y gcc"
             )
         folder = tempfile.mkdtemp(prefix="aioweb-wsload-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         binary = os.path.join(folder, "wsload")
         source = str(HERE / "wsload.c")
         subprocess.run([compiler, "-O2", "-o", binary, source], check=True)
