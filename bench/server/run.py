@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -184,26 +185,21 @@ def wrk(
     return float(match.group(1)), int(count.group(1))
 
 
-_WSLOAD: list[str] = []
-
-
+@functools.cache
 def wsload_binary() -> str:
     """``wsload.c`` compiled once per run (into a temporary folder, removed
     when the run ends)."""
-    if not _WSLOAD:
-        compiler = shutil.which("cc") or shutil.which("gcc")
-        if compiler is None:
-            raise SystemExit(
-                "no C compiler for the WebSocket load generator; "
-                "on Debian/Ubuntu: apt-get install -y gcc"
-            )
-        folder = tempfile.mkdtemp(prefix="aioweb-wsload-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        binary = os.path.join(folder, "wsload")
-        source = str(HERE / "wsload.c")
-        subprocess.run([compiler, "-O2", "-o", binary, source], check=True)
-        _WSLOAD.append(binary)
-    return _WSLOAD[0]
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise SystemExit(
+            "no C compiler for the WebSocket load generator; "
+            "on Debian/Ubuntu: apt-get install -y gcc"
+        )
+    folder = tempfile.mkdtemp(prefix="aioweb-wsload-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    binary = os.path.join(folder, "wsload")
+    subprocess.run([compiler, "-O2", "-o", binary, str(HERE / "wsload.c")], check=True)
+    return binary
 
 
 def ws_load(port: int, seconds: float, connections: int) -> tuple[float, int]:
@@ -246,6 +242,17 @@ def throughput(options: argparse.Namespace, results: Results) -> None:
         os.unlink(script.name)
 
 
+def measure_echo(
+    port: int, pid: int, seconds: float, connections: int
+) -> tuple[float, float]:
+    """The WebSocket echo case against a running server, after a warm-up:
+    echoes per second and echoes per second of the server's CPU time."""
+    ws_load(port, 0.5, connections)  # warm up
+    cpu = cpu_seconds(pid)
+    rate, count = ws_load(port, seconds, connections)
+    return rate, count / (cpu_seconds(pid) - cpu)
+
+
 def echo(
     options: argparse.Namespace,
     results: Results,
@@ -254,12 +261,9 @@ def echo(
     port: int,
     pid: int,
 ) -> None:
-    """The WebSocket echo case against a running server."""
-    ws_load(port, 0.5, options.ws_connections)  # warm up
-    cpu = cpu_seconds(pid)
-    rate, count = ws_load(port, options.seconds, options.ws_connections)
-    cpu = cpu_seconds(pid) - cpu
-    results.record(WS_CASE, impl, loop, rate, count / cpu)
+    """Record the WebSocket echo case of a running server."""
+    rate, per_cpu = measure_echo(port, pid, options.seconds, options.ws_connections)
+    results.record(WS_CASE, impl, loop, rate, per_cpu)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -81,11 +81,18 @@ class Echo(asyncio.Protocol):
 
     def received(self, connection: WebSocketProtocol, data: bytes) -> None:
         assert self.transport is not None
-        for message in take_messages(connection, data):
-            self.transport.write(echo(connection, message))
-        pending = connection.data_to_send()
+        self.deliver(connection, take_messages(connection, data))
+        pending = connection.data_to_send()  # the answers to Pings, a Close
         if pending:
             self.transport.write(pending)
+
+    def deliver(
+        self, connection: WebSocketProtocol, messages: list[tuple[int, bytes | str]]
+    ) -> None:
+        """Echo at once, from data_received."""
+        assert self.transport is not None
+        for message in messages:
+            self.transport.write(echo(connection, message))
 
 
 class TaskEcho(Echo):
@@ -97,14 +104,13 @@ class TaskEcho(Echo):
         self.waiter: asyncio.Future[None] | None = None
         self.task: asyncio.Task[None] | None = None
 
-    def received(self, connection: WebSocketProtocol, data: bytes) -> None:
+    def deliver(
+        self, connection: WebSocketProtocol, messages: list[tuple[int, bytes | str]]
+    ) -> None:
+        """Queue for the connection's task, and wake it."""
         if self.task is None:
             self.task = asyncio.get_running_loop().create_task(self.handler())
-        assert self.transport is not None
-        self.queue.extend(take_messages(connection, data))
-        pending = connection.data_to_send()
-        if pending:
-            self.transport.write(pending)
+        self.queue.extend(messages)
         waiter = self.waiter
         if waiter is not None and self.queue:
             self.waiter = None

@@ -70,17 +70,14 @@ def echo(options: argparse.Namespace) -> None:
             impls = ECHO_IMPLS + (("before",) if options.before else ())
             for impl in impls:
                 with start(impl, loop, options.before) as (port, pid):
-                    server_run.ws_load(port, 0.5, options.connections)  # warm up
-                    cpu = server_run.cpu_seconds(pid)
-                    rate, count = server_run.ws_load(
-                        port, options.seconds, options.connections
+                    rate, cpu_rate = server_run.measure_echo(
+                        port, pid, options.seconds, options.connections
                     )
-                    cpu = server_run.cpu_seconds(pid) - cpu
                 rates.setdefault((impl, loop), []).append(rate)
-                per_cpu.setdefault((impl, loop), []).append(count / cpu)
+                per_cpu.setdefault((impl, loop), []).append(cpu_rate)
                 print(
                     f"round {round_ + 1} {loop:7} {impl:7} {rate:9,.0f} echoes/s "
-                    f"{count / cpu:9,.0f} echoes per CPU second",
+                    f"{cpu_rate:9,.0f} echoes per CPU second",
                     flush=True,
                 )
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
